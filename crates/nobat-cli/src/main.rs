@@ -1,0 +1,28 @@
+//! `nobat`: run scenario files of service-office networks and write wait-time reports.
+//!
+//! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 any other failure.
+
+mod args;
+mod commands;
+mod error;
+mod input;
+mod output;
+mod table;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let result = match cli.command {
+        args::Command::Run(a) => commands::run::run(&a),
+        args::Command::Check(a) => commands::check::check(&a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

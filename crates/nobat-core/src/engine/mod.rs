@@ -1,0 +1,16 @@
+//! The discrete-event engine: the event list, the arrival clock, offices with counters and
+//! FIFO queues, and the run loop of one replication under one policy.
+//!
+//! The loop allocates nothing per event: the event heap and the office queues are reserved up
+//! front and reused, events are small `Copy` values, and observers are called through the
+//! [`Recorder`] trait, monomorphised into the loop.
+
+mod arrivals;
+mod event_queue;
+mod recorder;
+mod simulation;
+
+pub use arrivals::ArrivalClock;
+pub use event_queue::{EventQueue, Phase};
+pub use recorder::Recorder;
+pub use simulation::{run_replication, Client, SimulationError};

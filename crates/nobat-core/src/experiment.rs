@@ -1,0 +1,242 @@
+//! Replications × policies, in parallel, with common random numbers, folded into per-policy
+//! aggregates in a fixed order so that results are identical whatever the number of threads.
+//!
+//! Replication `r` of every policy uses the same seed, so every policy faces the same clients
+//! with the same service requirements; differences between policies are paired by replication.
+//! Replications run in chunks: memory holds one chunk's full statistics at a time, while each
+//! policy keeps per-replication scalars and pooled histograms.
+
+use crate::engine::{run_replication, SimulationError};
+use crate::model::Model;
+use crate::policy::AllocationPolicy;
+use crate::random::replication_seed;
+use crate::stats::{Accumulator, ReplicationStats, WaitHistogram};
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// Builds a fresh policy instance for one replication.
+pub type PolicyFactory = Arc<dyn Fn(&Model) -> Box<dyn AllocationPolicy> + Send + Sync>;
+
+/// A policy to run, by name.
+#[derive(Clone)]
+pub struct NamedPolicy {
+    /// Name used in the reports.
+    pub name: String,
+    /// Makes an instance per replication.
+    pub factory: PolicyFactory,
+}
+
+impl NamedPolicy {
+    /// A policy from a factory function, e.g. a custom [`AllocationPolicy`].
+    pub fn new(
+        name: impl Into<String>,
+        factory: impl Fn(&Model) -> Box<dyn AllocationPolicy> + Send + Sync + 'static,
+    ) -> Self {
+        NamedPolicy {
+            name: name.into(),
+            factory: Arc::new(factory),
+        }
+    }
+
+    /// The policies listed in the scenario, in order.
+    pub fn from_model(model: &Model) -> Vec<NamedPolicy> {
+        model
+            .policies
+            .iter()
+            .map(|p| {
+                let kind = p.kind;
+                NamedPolicy::new(p.name.clone(), move |m| kind.build(m))
+            })
+            .collect()
+    }
+}
+
+/// Overrides of the scenario's run settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Replications per policy (default: the scenario's).
+    pub replications: Option<u32>,
+    /// Base seed (default: the scenario's).
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    pub threads: Option<usize>,
+}
+
+/// The scalars of one replication that reports need per replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationSummary {
+    /// Replication index, from 0.
+    pub replication: u32,
+    /// Its seed.
+    pub seed: u64,
+    /// Counted clients created.
+    pub arrived: u64,
+    /// Counted clients served.
+    pub served: u64,
+    /// Mean wait of counted served clients.
+    pub wait_mean: Option<f64>,
+    /// 90th percentile of their waits.
+    pub wait_p90: Option<f64>,
+    /// Mean wait plus service.
+    pub sojourn_mean: Option<f64>,
+    /// Mean travel time.
+    pub travel_mean: Option<f64>,
+    /// Busy share of all counters.
+    pub utilization: Option<f64>,
+    /// Share served within the target.
+    pub sla_share: Option<f64>,
+    /// Last service completion (minutes).
+    pub last_departure: f64,
+    /// Mean wait per office (by id).
+    pub office_wait_mean: Vec<Option<f64>>,
+    /// Utilisation per office (by id).
+    pub office_utilization: Vec<Option<f64>>,
+    /// Mean wait per service type (by id).
+    pub service_wait_mean: Vec<Option<f64>>,
+}
+
+/// Pooled counts of one office over all replications.
+#[derive(Debug, Clone, Default)]
+pub struct OfficeTotals {
+    /// Counted clients who arrived.
+    pub arrived: u64,
+    /// Counted clients served.
+    pub served: u64,
+    /// Pooled waits.
+    pub wait_hist: WaitHistogram,
+    /// The longest queue seen in any replication.
+    pub max_queue: usize,
+}
+
+/// Pooled counts of one service type over all replications.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceTotals {
+    /// Counted clients served.
+    pub served: u64,
+    /// Pooled waits.
+    pub wait_hist: WaitHistogram,
+}
+
+/// Everything measured for one policy over all its replications.
+#[derive(Debug, Clone)]
+pub struct PolicyResult {
+    /// The policy's name.
+    pub name: String,
+    /// One entry per replication, in replication order.
+    pub replications: Vec<ReplicationSummary>,
+    /// Waits pooled over all replications.
+    pub wait_hist: WaitHistogram,
+    /// Waits pooled over all replications (exact mean and max).
+    pub wait: Accumulator,
+    /// Per office, by id.
+    pub offices: Vec<OfficeTotals>,
+    /// Per service type, by id.
+    pub services: Vec<ServiceTotals>,
+}
+
+impl PolicyResult {
+    fn new(name: String, model: &Model) -> Self {
+        PolicyResult {
+            name,
+            replications: Vec::new(),
+            wait_hist: WaitHistogram::new(),
+            wait: Accumulator::new(),
+            offices: vec![OfficeTotals::default(); model.offices.len()],
+            services: vec![ServiceTotals::default(); model.services.len()],
+        }
+    }
+
+    fn absorb(&mut self, replication: u32, seed: u64, s: &ReplicationStats) {
+        self.replications.push(ReplicationSummary {
+            replication,
+            seed,
+            arrived: s.arrived,
+            served: s.served,
+            wait_mean: s.wait.mean(),
+            wait_p90: s.wait_hist.quantile(0.9),
+            sojourn_mean: s.sojourn.mean(),
+            travel_mean: s.travel.mean(),
+            utilization: s.utilization(),
+            sla_share: s.sla_share(),
+            last_departure: s.last_departure,
+            office_wait_mean: s.offices.iter().map(|o| o.wait.mean()).collect(),
+            office_utilization: (0..s.offices.len()).map(|i| s.office_utilization(i)).collect(),
+            service_wait_mean: s.services.iter().map(|v| v.wait.mean()).collect(),
+        });
+        self.wait_hist.merge(&s.wait_hist);
+        self.wait.merge(&s.wait);
+        for (t, o) in self.offices.iter_mut().zip(&s.offices) {
+            t.arrived += o.arrived;
+            t.served += o.served;
+            t.wait_hist.merge(&o.wait_hist);
+            t.max_queue = t.max_queue.max(o.max_queue);
+        }
+        for (t, v) in self.services.iter_mut().zip(&s.services) {
+            t.served += v.served;
+            t.wait_hist.merge(&v.wait_hist);
+        }
+    }
+}
+
+/// The results of every policy, in the order given.
+#[derive(Debug, Clone)]
+pub struct ExperimentResult {
+    /// Base seed used.
+    pub seed: u64,
+    /// Replications per policy.
+    pub replications: u32,
+    /// Per policy; the first is the baseline.
+    pub policies: Vec<PolicyResult>,
+}
+
+/// How many replications of every policy are held in memory at once.
+const CHUNK: u32 = 32;
+
+/// Runs every policy for every replication and folds the results.
+pub fn run_experiment(
+    model: &Model,
+    policies: &[NamedPolicy],
+    options: &RunOptions,
+) -> Result<ExperimentResult, SimulationError> {
+    let replications = options.replications.unwrap_or(model.run.replications);
+    let seed = options.seed.unwrap_or(model.run.seed);
+    let work = || -> Result<ExperimentResult, SimulationError> {
+        let mut results: Vec<PolicyResult> = policies
+            .iter()
+            .map(|p| PolicyResult::new(p.name.clone(), model))
+            .collect();
+        let mut first = 0;
+        while first < replications {
+            let last = (first + CHUNK).min(replications);
+            let tasks: Vec<(usize, u32)> = (0..policies.len())
+                .flat_map(|p| (first..last).map(move |r| (p, r)))
+                .collect();
+            let chunk: Vec<Result<ReplicationStats, SimulationError>> = tasks
+                .par_iter()
+                .map(|&(p, r)| {
+                    let mut policy = (policies[p].factory)(model);
+                    let mut stats = ReplicationStats::new(model);
+                    run_replication(model, r, seed, &policies[p].name, &mut policy, &mut stats)?;
+                    Ok(stats)
+                })
+                .collect();
+            for (&(p, r), stats) in tasks.iter().zip(chunk) {
+                results[p].absorb(r, replication_seed(seed, r), &stats?);
+            }
+            first = last;
+        }
+        Ok(ExperimentResult {
+            seed,
+            replications,
+            policies: results,
+        })
+    };
+    match options.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build()
+            .map_err(|e| SimulationError::ThreadPool(e.to_string()))?
+            .install(work),
+        None => work(),
+    }
+}

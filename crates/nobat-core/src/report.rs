@@ -1,0 +1,373 @@
+//! The CSV reports of design.md: one `Serialize` row type per file, built from an
+//! [`ExperimentResult`], written to any `io::Write` (only the CLI opens files).
+//!
+//! Conventions: times are minutes; counts are totals over all replications; every mean is the
+//! mean over replications of each replication's value, with `*_ci95` the half-width of its 95%
+//! Student-t interval; quantiles and maxima pool the clients of all replications. A value that
+//! does not exist (no served client, a single replication for an interval, no target) is an
+//! empty cell. Numbers are written with at most 6 decimals, so files are byte-identical for the
+//! same scenario and seed.
+
+use crate::experiment::{ExperimentResult, PolicyResult, ReplicationSummary};
+use crate::model::Model;
+use crate::stats::mean_and_half_width;
+use serde::{Serialize, Serializer};
+use std::io;
+
+/// A number cell: at most 6 decimals, trailing zeros trimmed, empty when absent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num(pub Option<f64>);
+
+impl Num {
+    /// The cell's text.
+    pub fn text(&self) -> String {
+        match self.0 {
+            Some(x) if x.is_finite() => {
+                let s = format!("{x:.6}");
+                let s = s.trim_end_matches('0').trim_end_matches('.');
+                if s == "-0" {
+                    "0".to_string()
+                } else {
+                    s.to_string()
+                }
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text())
+    }
+}
+
+/// A row of `summary.csv`: one per policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryRow {
+    /// The policy's name.
+    pub policy: String,
+    /// Replications run.
+    pub replications: u32,
+    /// Counted clients who arrived (after the warm-up), over all replications.
+    pub arrived: u64,
+    /// Counted clients served, over all replications.
+    pub served: u64,
+    /// Clients who gave up waiting.
+    pub abandoned: u64,
+    /// Clients refused by a full office.
+    pub blocked: u64,
+    /// Mean wait (minutes).
+    pub wait_mean: Num,
+    /// Half-width of the 95% Student-t interval of the mean wait across replications.
+    pub wait_mean_ci95: Num,
+    /// Median wait, pooled over replications.
+    pub wait_p50: Num,
+    /// 90th percentile of the wait, pooled over replications.
+    pub wait_p90: Num,
+    /// 95th percentile of the wait, pooled over replications.
+    pub wait_p95: Num,
+    /// 99th percentile of the wait, pooled over replications.
+    pub wait_p99: Num,
+    /// Longest wait.
+    pub wait_max: Num,
+    /// Mean wait plus service.
+    pub sojourn_mean: Num,
+    /// Mean travel time.
+    pub travel_mean: Num,
+    /// Busy counter time over counter time, from the warm-up to the end of the run.
+    pub utilization: Num,
+    /// Share of served clients whose wait is within the scenario's target.
+    pub sla_share: Num,
+}
+
+/// A row of `by_service.csv`: one per policy and service type.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceRow {
+    /// The policy's name.
+    pub policy: String,
+    /// The service type's name.
+    pub service: String,
+    /// Counted clients served, over all replications.
+    pub served: u64,
+    /// Mean wait (minutes).
+    pub wait_mean: Num,
+    /// Half-width of the 95% Student-t interval of the mean wait across replications.
+    pub wait_mean_ci95: Num,
+    /// 90th percentile of the wait, pooled over replications.
+    pub wait_p90: Num,
+}
+
+/// A row of `offices.csv`: one per policy and office.
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeRow {
+    /// The policy's name.
+    pub policy: String,
+    /// The office's name.
+    pub office: String,
+    /// Counted clients who arrived (after the warm-up), over all replications.
+    pub arrived: u64,
+    /// Counted clients served, over all replications.
+    pub served: u64,
+    /// Mean wait (minutes).
+    pub wait_mean: Num,
+    /// 90th percentile of the wait, pooled over replications.
+    pub wait_p90: Num,
+    /// Busy counter time over counter time, from the warm-up to the end of the run.
+    pub utilization: Num,
+    /// The most clients waiting at once in any replication.
+    pub max_queue: usize,
+}
+
+/// A row of `replications.csv`: one per policy and replication.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplicationRow {
+    /// The policy's name.
+    pub policy: String,
+    /// Replication index, from 0.
+    pub replication: u32,
+    /// The replication's seed.
+    pub seed: u64,
+    /// Counted clients who arrived (after the warm-up), over all replications.
+    pub arrived: u64,
+    /// Counted clients served, over all replications.
+    pub served: u64,
+    /// Clients who gave up waiting.
+    pub abandoned: u64,
+    /// Clients refused by a full office.
+    pub blocked: u64,
+    /// Mean wait (minutes).
+    pub wait_mean: Num,
+    /// 90th percentile of the wait, pooled over replications.
+    pub wait_p90: Num,
+    /// Busy counter time over counter time, from the warm-up to the end of the run.
+    pub utilization: Num,
+    /// The last service completion (minutes).
+    pub last_departure: Num,
+}
+
+/// A row of `comparison.csv`: each policy against the first, paired by replication.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonRow {
+    /// The policy's name.
+    pub policy: String,
+    /// The first policy of the scenario.
+    pub baseline: String,
+    /// Mean over replications of (this mean wait - baseline mean wait).
+    pub wait_mean_diff: Num,
+    /// Half-width of its 95% Student-t interval.
+    pub wait_mean_diff_ci95: Num,
+}
+
+/// Mean over replications of a per-replication value, skipping replications without one.
+fn across(reps: &[ReplicationSummary], value: impl Fn(&ReplicationSummary) -> Option<f64>) -> (Num, Num) {
+    let xs: Vec<f64> = reps.iter().filter_map(value).collect();
+    let (m, h) = mean_and_half_width(&xs);
+    (Num(m), Num(h))
+}
+
+/// All five reports of a run, ready to write.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// `summary.csv`.
+    pub summary: Vec<SummaryRow>,
+    /// `by_service.csv`.
+    pub by_service: Vec<ServiceRow>,
+    /// `offices.csv`.
+    pub offices: Vec<OfficeRow>,
+    /// `replications.csv`.
+    /// Replications run.
+    pub replications: Vec<ReplicationRow>,
+    /// `comparison.csv`.
+    pub comparison: Vec<ComparisonRow>,
+}
+
+impl Report {
+    /// Builds every row from the results of `model`'s run.
+    pub fn new(model: &Model, result: &ExperimentResult) -> Report {
+        let summary = result
+            .policies
+            .iter()
+            .map(|p| Self::summary_row(p, result.replications))
+            .collect();
+        let by_service = result
+            .policies
+            .iter()
+            .flat_map(|p| {
+                model.services.iter().enumerate().map(move |(k, s)| {
+                    let (wait_mean, wait_mean_ci95) = across(&p.replications, |r| r.service_wait_mean[k]);
+                    ServiceRow {
+                        policy: p.name.clone(),
+                        service: s.name.clone(),
+                        served: p.services[k].served,
+                        wait_mean,
+                        wait_mean_ci95,
+                        wait_p90: Num(p.services[k].wait_hist.quantile(0.9)),
+                    }
+                })
+            })
+            .collect();
+        let offices = result
+            .policies
+            .iter()
+            .flat_map(|p| {
+                model.offices.iter().enumerate().map(move |(i, o)| OfficeRow {
+                    policy: p.name.clone(),
+                    office: o.name.clone(),
+                    arrived: p.offices[i].arrived,
+                    served: p.offices[i].served,
+                    wait_mean: across(&p.replications, |r| r.office_wait_mean[i]).0,
+                    wait_p90: Num(p.offices[i].wait_hist.quantile(0.9)),
+                    utilization: across(&p.replications, |r| r.office_utilization[i]).0,
+                    max_queue: p.offices[i].max_queue,
+                })
+            })
+            .collect();
+        let replications = result
+            .policies
+            .iter()
+            .flat_map(|p| {
+                p.replications.iter().map(move |r| ReplicationRow {
+                    policy: p.name.clone(),
+                    replication: r.replication,
+                    seed: r.seed,
+                    arrived: r.arrived,
+                    served: r.served,
+                    abandoned: 0,
+                    blocked: 0,
+                    wait_mean: Num(r.wait_mean),
+                    wait_p90: Num(r.wait_p90),
+                    utilization: Num(r.utilization),
+                    last_departure: Num(Some(r.last_departure)),
+                })
+            })
+            .collect();
+        let comparison = match result.policies.split_first() {
+            Some((base, others)) => others.iter().map(|p| Self::comparison_row(base, p)).collect(),
+            None => Vec::new(),
+        };
+        Report {
+            summary,
+            by_service,
+            offices,
+            replications,
+            comparison,
+        }
+    }
+
+    fn summary_row(p: &PolicyResult, replications: u32) -> SummaryRow {
+        let reps = &p.replications;
+        let (wait_mean, wait_mean_ci95) = across(reps, |r| r.wait_mean);
+        let q = |x| Num(p.wait_hist.quantile(x));
+        SummaryRow {
+            policy: p.name.clone(),
+            replications,
+            arrived: reps.iter().map(|r| r.arrived).sum(),
+            served: reps.iter().map(|r| r.served).sum(),
+            abandoned: 0,
+            blocked: 0,
+            wait_mean,
+            wait_mean_ci95,
+            wait_p50: q(0.5),
+            wait_p90: q(0.9),
+            wait_p95: q(0.95),
+            wait_p99: q(0.99),
+            wait_max: Num(p.wait.max()),
+            sojourn_mean: across(reps, |r| r.sojourn_mean).0,
+            travel_mean: across(reps, |r| r.travel_mean).0,
+            utilization: across(reps, |r| r.utilization).0,
+            sla_share: across(reps, |r| r.sla_share).0,
+        }
+    }
+
+    /// Paired differences `policy - baseline` of the replications' mean waits: common random
+    /// numbers make the pairs positively correlated, so the interval is much narrower than
+    /// comparing two independent means.
+    fn comparison_row(base: &PolicyResult, p: &PolicyResult) -> ComparisonRow {
+        let diffs: Vec<f64> = p
+            .replications
+            .iter()
+            .zip(&base.replications)
+            .filter_map(|(a, b)| Some(a.wait_mean? - b.wait_mean?))
+            .collect();
+        let (m, h) = mean_and_half_width(&diffs);
+        ComparisonRow {
+            policy: p.name.clone(),
+            baseline: base.name.clone(),
+            wait_mean_diff: Num(m),
+            wait_mean_diff_ci95: Num(h),
+        }
+    }
+
+    /// The report files by name, each with a function writing it as CSV.
+    pub const FILES: [&'static str; 5] = [
+        "summary.csv",
+        "by_service.csv",
+        "offices.csv",
+        "replications.csv",
+        "comparison.csv",
+    ];
+
+    /// Writes the file named `name` (one of [`Self::FILES`]) as CSV to `out`.
+    pub fn write_csv<W: io::Write>(&self, name: &str, out: W) -> Result<(), csv::Error> {
+        match name {
+            "summary.csv" => write_rows(out, &self.summary),
+            "by_service.csv" => write_rows(out, &self.by_service),
+            "offices.csv" => write_rows(out, &self.offices),
+            "replications.csv" => write_rows(out, &self.replications),
+            "comparison.csv" => write_rows(out, &self.comparison),
+            other => Err(csv::Error::from(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("no report named {other}"),
+            ))),
+        }
+    }
+}
+
+/// Writes a header (even for no rows) and one line per row.
+fn write_rows<W: io::Write, T: Serialize + HeaderOf>(out: W, rows: &[T]) -> Result<(), csv::Error> {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+    w.write_record(T::header())?;
+    for row in rows {
+        w.serialize(row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The column names of a row type, written even when a file has no rows.
+pub trait HeaderOf {
+    /// Column names in order.
+    fn header() -> &'static [&'static str];
+}
+
+macro_rules! header {
+    ($t:ty: $($c:ident),+) => {
+        impl HeaderOf for $t {
+            fn header() -> &'static [&'static str] {
+                &[$(stringify!($c)),+]
+            }
+        }
+    };
+}
+
+header!(SummaryRow: policy, replications, arrived, served, abandoned, blocked, wait_mean, wait_mean_ci95, wait_p50, wait_p90, wait_p95, wait_p99, wait_max, sojourn_mean, travel_mean, utilization, sla_share);
+header!(ServiceRow: policy, service, served, wait_mean, wait_mean_ci95, wait_p90);
+header!(OfficeRow: policy, office, arrived, served, wait_mean, wait_p90, utilization, max_queue);
+header!(ReplicationRow: policy, replication, seed, arrived, served, abandoned, blocked, wait_mean, wait_p90, utilization, last_departure);
+header!(ComparisonRow: policy, baseline, wait_mean_diff, wait_mean_diff_ci95);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_trimmed_and_absent_is_empty() {
+        assert_eq!(Num(Some(0.9)).text(), "0.9");
+        assert_eq!(Num(Some(2.0)).text(), "2");
+        assert_eq!(Num(Some(1.0 / 3.0)).text(), "0.333333");
+        assert_eq!(Num(Some(-0.0000001)).text(), "0");
+        assert_eq!(Num(None).text(), "");
+        assert_eq!(Num(Some(f64::NAN)).text(), "");
+    }
+}

@@ -1,0 +1,156 @@
+//! The scenario as written in a TOML file: serde structs that mirror the file one to one.
+//!
+//! Nothing here checks meaning beyond types and known keys; [`crate::model::Model::from_scenario`]
+//! turns a [`Scenario`] into a validated model and reports every problem with its key path.
+//! Unknown keys are errors (`deny_unknown_fields`), so a typo never passes silently.
+
+mod error;
+mod locate;
+mod units;
+
+pub use error::{Location, ScenarioError};
+pub use units::{parse_time, Minutes, TIME_FORMS};
+
+use serde::Deserialize;
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// A human-readable title, used in reports.
+    pub name: Option<String>,
+    /// Free text describing the scenario.
+    pub description: Option<String>,
+    /// How long to simulate and how often.
+    pub run: RunSection,
+    /// How clients arrive.
+    pub arrivals: ArrivalsSection,
+    /// The service types (`[[service]]`).
+    #[serde(rename = "service", default)]
+    pub services: Vec<ServiceSection>,
+    /// The offices (`[[office]]`).
+    #[serde(rename = "office", default)]
+    pub offices: Vec<OfficeSection>,
+    /// The allocation policies to compare (`[[policy]]`); the first is the baseline.
+    #[serde(rename = "policy", default)]
+    pub policies: Vec<PolicySection>,
+}
+
+/// `[run]`: horizon, warm-up, replications and seed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSection {
+    /// Simulated time during which clients arrive.
+    pub horizon: Minutes,
+    /// Clients arriving before this time are simulated but not counted (default 0).
+    pub warmup: Option<Minutes>,
+    /// Independent replications per policy (default 10).
+    pub replications: Option<u32>,
+    /// The base seed every random stream derives from (default 1).
+    pub seed: Option<u64>,
+    /// The wait target behind `sla_share`, in minutes.
+    pub target: Option<Minutes>,
+}
+
+/// `[arrivals]`: a constant Poisson rate or a daily piecewise-constant schedule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalsSection {
+    /// Clients per minute.
+    pub rate: Option<f64>,
+    /// A daily profile of rates by clock time, repeated every day of the horizon.
+    pub schedule: Option<Vec<ScheduleEntry>>,
+    /// A factor multiplying every arrival rate (default 1).
+    pub scale: Option<f64>,
+}
+
+/// One piece of a daily arrival schedule: clients per hour between two clock times.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleEntry {
+    /// Start of the piece (clock time within the day).
+    pub from: Minutes,
+    /// End of the piece (clock time within the day, up to `"24:00"`).
+    pub to: Minutes,
+    /// Clients per hour during the piece.
+    pub per_hour: f64,
+}
+
+/// `[[service]]`: one type of case.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSection {
+    /// A unique name.
+    pub name: String,
+    /// This service's share of demand; shares must sum to 1 (default 1 with a single service).
+    pub share: Option<f64>,
+    /// The service duration distribution at an office of speed 1.
+    pub duration: DistSpec,
+}
+
+/// `[[office]]`: one office.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeSection {
+    /// A unique name.
+    pub name: String,
+    /// Parallel servers (default 1).
+    pub counters: Option<u32>,
+    /// A factor dividing service durations at this office (default 1).
+    pub speed: Option<f64>,
+}
+
+/// `[[policy]]`: one allocation policy to compare.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySection {
+    /// A unique name used in the reports (default: the kind).
+    pub name: Option<String>,
+    /// Which rule: see [`crate::policy::POLICY_KINDS`].
+    pub kind: String,
+    /// Offices sampled by `power-of-d`.
+    pub d: Option<u32>,
+}
+
+/// A distribution as written: `{ dist = "lognormal", mean = 10, cv = 0.6 }`.
+///
+/// Which parameters a family takes is checked by [`crate::dist::Dist::from_spec`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistSpec {
+    /// The family's name.
+    pub dist: String,
+    /// Mean (exponential, lognormal, gamma, erlang).
+    pub mean: Option<Minutes>,
+    /// The constant (deterministic).
+    pub value: Option<Minutes>,
+    /// Lower bound (uniform, triangular).
+    pub min: Option<Minutes>,
+    /// Upper bound (uniform, triangular).
+    pub max: Option<Minutes>,
+    /// Most likely value (triangular).
+    pub mode: Option<Minutes>,
+    /// Coefficient of variation (lognormal, gamma).
+    pub cv: Option<f64>,
+    /// Number of phases (erlang).
+    pub k: Option<u32>,
+    /// Shape (weibull).
+    pub shape: Option<f64>,
+    /// Scale (weibull).
+    pub scale: Option<Minutes>,
+    /// Observed values to resample from (empirical).
+    pub values: Option<Vec<Minutes>>,
+}
+
+impl Scenario {
+    /// Parses a scenario from TOML text. Errors carry the line and column of the problem.
+    pub fn from_toml(source: &str) -> Result<Scenario, ScenarioError> {
+        toml::from_str(source).map_err(|e| ScenarioError::from_toml(&e, source))
+    }
+}
+
+/// Parses and validates a scenario in one step, locating validation errors in `source`.
+pub fn load(source: &str) -> Result<crate::model::Model, ScenarioError> {
+    let scenario = Scenario::from_toml(source)?;
+    crate::model::Model::from_scenario(&scenario).map_err(|e| e.locate_in(source))
+}

@@ -1,0 +1,15 @@
+//! Streaming statistics: accumulators and a quantile histogram whose memory does not grow with
+//! the number of clients, and confidence intervals across replications.
+//!
+//! Every structure here merges exactly, so per-replication results combine into pooled ones.
+
+mod accumulator;
+mod histogram;
+mod interval;
+
+pub use accumulator::Accumulator;
+pub use histogram::WaitHistogram;
+pub use interval::{mean_and_half_width, student_t_975};
+
+mod replication;
+pub use replication::{OfficeStats, ReplicationStats, ServiceStats};
