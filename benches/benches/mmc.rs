@@ -1,1 +1,54 @@
-fn main() {}
+//! Whole runs of an M/M/10 office at rho 0.9, one replication on one thread, reported as
+//! simulated clients per second (criterion's element throughput).
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use nobat_core::engine::run_replication;
+use nobat_core::scenario;
+use nobat_core::stats::ReplicationStats;
+use std::hint::black_box;
+
+/// M/M/10, lambda = 9/min, E[S] = 1 min: about 9 * horizon clients per run.
+fn mmc_source(horizon: u32) -> String {
+    format!(
+        r#"
+        [run]
+        horizon = {horizon}
+        replications = 1
+        [arrivals]
+        rate = 9.0
+        [[service]]
+        name = "s"
+        duration = {{ dist = "exponential", mean = 1.0 }}
+        [[office]]
+        name = "A"
+        counters = 10
+        [[policy]]
+        kind = "random"
+        "#
+    )
+}
+
+fn mmc(c: &mut Criterion) {
+    let model = scenario::load(&mmc_source(100_000)).expect("valid scenario");
+    // Count the clients of the benchmarked run once, so the throughput is exact.
+    let mut stats = ReplicationStats::new(&model);
+    let mut policy = model.policies[0].kind.build(&model);
+    run_replication(&model, 0, 1, "random", &mut policy, &mut stats).expect("runs");
+    let clients = stats.arrived;
+
+    let mut group = c.benchmark_group("mmc");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(clients));
+    group.bench_function("M/M/10 rho 0.9, all statistics", |b| {
+        b.iter(|| {
+            let mut stats = ReplicationStats::new(&model);
+            let mut policy = model.policies[0].kind.build(&model);
+            run_replication(&model, 0, 1, "random", &mut policy, &mut stats).expect("runs");
+            black_box(stats.served)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, mmc);
+criterion_main!(benches);

@@ -1,0 +1,248 @@
+//! The `nobat` binary end to end: real scenario files in, CSV files and exit codes out.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn nobat() -> Command {
+    Command::cargo_bin("nobat").expect("the nobat binary is built")
+}
+
+fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
+}
+
+fn scenario(name: &str) -> PathBuf {
+    scenarios_dir().join(name)
+}
+
+fn header_of(path: &Path) -> String {
+    fs::read_to_string(path).unwrap().lines().next().unwrap().to_string()
+}
+
+fn write_scenario(dir: &Path, text: &str) -> PathBuf {
+    let path = dir.join("bad.toml");
+    fs::write(&path, text).unwrap();
+    path
+}
+
+const GOOD: &str = r#"
+[run]
+horizon = 500
+replications = 2
+[arrivals]
+rate = 0.5
+[[service]]
+name = "s"
+duration = { dist = "exponential", mean = 1.0 }
+[[office]]
+name = "A"
+[[policy]]
+kind = "random"
+"#;
+
+mod run {
+    use super::*;
+
+    #[test]
+    fn writes_the_five_reports_with_design_columns() {
+        let out = tempfile::tempdir().unwrap();
+        nobat()
+            .args(["run", scenario("mmc.toml").to_str().unwrap(), "--out"])
+            .arg(out.path())
+            .args(["--replications", "3"])
+            .assert()
+            .success();
+        let expected = [
+            ("summary.csv", "policy,replications,arrived,served,abandoned,blocked,wait_mean,wait_mean_ci95,wait_p50,wait_p90,wait_p95,wait_p99,wait_max,sojourn_mean,travel_mean,utilization,sla_share"),
+            ("by_service.csv", "policy,service,served,wait_mean,wait_mean_ci95,wait_p90"),
+            ("offices.csv", "policy,office,arrived,served,wait_mean,wait_p90,utilization,max_queue"),
+            ("replications.csv", "policy,replication,seed,arrived,served,abandoned,blocked,wait_mean,wait_p90,utilization,last_departure"),
+            ("comparison.csv", "policy,baseline,wait_mean_diff,wait_mean_diff_ci95"),
+        ];
+        for (file, header) in expected {
+            assert_eq!(header_of(&out.path().join(file)), header, "{file}");
+        }
+        let reps = fs::read_to_string(out.path().join("replications.csv")).unwrap();
+        assert_eq!(reps.lines().count(), 1 + 3, "one row per replication");
+        let leftovers: Vec<_> = fs::read_dir(out.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    }
+
+    #[test]
+    fn results_are_byte_identical_whatever_the_threads() {
+        let one = tempfile::tempdir().unwrap();
+        let two = tempfile::tempdir().unwrap();
+        for (dir, threads) in [(&one, "1"), (&two, "2")] {
+            nobat()
+                .args(["run", scenario("city-small.toml").to_str().unwrap(), "--out"])
+                .arg(dir.path())
+                .args(["--threads", threads])
+                .assert()
+                .success();
+        }
+        for file in ["summary.csv", "by_service.csv", "offices.csv", "replications.csv", "comparison.csv"] {
+            let a = fs::read(one.path().join(file)).unwrap();
+            let b = fs::read(two.path().join(file)).unwrap();
+            assert_eq!(a, b, "{file} differs between 1 and 2 threads");
+        }
+    }
+
+    #[test]
+    fn seed_changes_results_and_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), GOOD);
+        let summary = |seed: &str| {
+            let out = dir.path().join(format!("out-{seed}"));
+            nobat().arg("run").arg(&path).arg("--out").arg(&out).args(["--seed", seed]).assert().success();
+            fs::read_to_string(out.join("replications.csv")).unwrap()
+        };
+        assert_ne!(summary("1"), summary("2"));
+        assert_eq!(summary("1"), summary("1"));
+    }
+
+    #[test]
+    fn comparison_is_paired_against_the_first_policy() {
+        let out = tempfile::tempdir().unwrap();
+        nobat()
+            .args(["run", scenario("city-small.toml").to_str().unwrap(), "--out"])
+            .arg(out.path())
+            .assert()
+            .success();
+        let text = fs::read_to_string(out.path().join("comparison.csv")).unwrap();
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(rows.len(), 4, "every policy but the baseline: {text}");
+        assert!(rows.iter().all(|r| r.split(',').nth(1) == Some("random")));
+        // shortest-queue beats random on the same clients, with a CI that excludes zero.
+        let sq: Vec<&str> = rows.iter().find(|r| r.starts_with("shortest-queue,")).unwrap().split(',').collect();
+        let (diff, half): (f64, f64) = (sq[2].parse().unwrap(), sq[3].parse().unwrap());
+        assert!(diff + half < 0.0, "shortest-queue vs random: {diff} ± {half}");
+    }
+
+    #[test]
+    fn prints_a_summary_table() {
+        nobat()
+            .args(["run", scenario("mm1.toml").to_str().unwrap(), "--replications", "2"])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("wait mean (95% CI)"))
+            .stdout(predicates::str::contains("only-office"));
+    }
+}
+
+mod scenarios {
+    use super::*;
+
+    /// Every example scenario validates and runs (briefly) through the CLI.
+    #[test]
+    fn every_example_scenario_checks_and_runs() {
+        let mut count = 0;
+        for entry in fs::read_dir(scenarios_dir()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                count += 1;
+                nobat().arg("check").arg(&path).assert().success();
+                let out = tempfile::tempdir().unwrap();
+                nobat().arg("run").arg(&path).arg("--out").arg(out.path()).args(["--replications", "2"]).assert().success();
+                assert!(out.path().join("summary.csv").exists(), "{}", path.display());
+            }
+        }
+        assert!(count >= 3, "found only {count} scenarios");
+    }
+}
+
+mod check {
+    use super::*;
+
+    #[test]
+    fn prints_offered_load_and_warns_when_unstable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), &GOOD.replace("rate = 0.5", "rate = 1.2"));
+        nobat()
+            .arg("check")
+            .arg(&path)
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("rho = 1.200"))
+            .stdout(predicates::str::contains("warning: the network is unstable"));
+        let ok = write_scenario(dir.path(), GOOD);
+        nobat().arg("check").arg(&ok).assert().success().stdout(predicates::str::contains("warning").not());
+    }
+
+    use predicates::prelude::PredicateBooleanExt;
+}
+
+mod bad_input {
+    use super::*;
+
+    /// Runs `nobat run` on `text` and returns stderr, asserting exit code 2 and no output.
+    fn refused(text: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), text);
+        let out = dir.path().join("out");
+        let assert = nobat().arg("run").arg(&path).arg("--out").arg(&out).assert().code(2);
+        assert!(!out.exists(), "an output folder was created for a bad scenario");
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains("bad.toml"), "the message names the file: {stderr}");
+        stderr
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_key() {
+        let e = refused(&GOOD.replace("name = \"A\"", "name = \"A\"\ncountrs = 2"));
+        assert!(e.contains("bad.toml:12:"), "{e}");
+        assert!(e.contains("countrs"), "{e}");
+        assert!(e.contains("counters"), "lists what is allowed: {e}");
+    }
+
+    #[test]
+    fn bad_value_names_key_path_and_what_is_allowed() {
+        let e = refused(&GOOD.replace("mean = 1.0", "mean = 0"));
+        assert!(e.contains("`service[0].duration.mean`"), "{e}");
+        assert!(e.contains("greater than 0"), "{e}");
+        assert!(e.contains("bad.toml:9:43:"), "{e}");
+    }
+
+    #[test]
+    fn unknown_policy_lists_the_kinds() {
+        let e = refused(&GOOD.replace("kind = \"random\"", "kind = \"fastest\""));
+        assert!(e.contains("policy[0].kind") && e.contains("shortest-queue"), "{e}");
+    }
+
+    #[test]
+    fn shares_must_sum_to_one() {
+        let two = GOOD.replace(
+            "[[service]]\nname = \"s\"",
+            "[[service]]\nname = \"t\"\nshare = 0.5\nduration = { dist = \"deterministic\", value = 1 }\n[[service]]\nname = \"s\"\nshare = 0.2",
+        );
+        let e = refused(&two);
+        assert!(e.contains("sum to 1"), "{e}");
+    }
+
+    #[test]
+    fn bad_duration_string() {
+        let e = refused(&GOOD.replace("horizon = 500", "horizon = \"5 parsecs\""));
+        assert!(e.contains("unknown time unit"), "{e}");
+    }
+
+    #[test]
+    fn syntax_error_has_a_line() {
+        let e = refused("[run\nhorizon = 3");
+        assert!(e.contains("bad.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn missing_file_and_folder_and_bad_arguments_exit_2() {
+        nobat().args(["run", "/no/such/file.toml"]).assert().code(2);
+        let dir = tempfile::tempdir().unwrap();
+        nobat().arg("run").arg(dir.path()).assert().code(2).stderr(predicates::str::contains("is a folder"));
+        nobat().args(["run"]).assert().code(2);
+        nobat().args(["frobnicate"]).assert().code(2);
+        let path = write_scenario(dir.path(), GOOD);
+        nobat().arg("run").arg(&path).args(["--replications", "0"]).assert().code(2);
+    }
+}
