@@ -20,7 +20,7 @@ pub fn check(args: &CheckArgs) -> Result<(), CliError> {
         model.policies.len()
     );
     println!(
-        "arrivals: {:.4}/min on average over the horizon, {:.4}/min at the peak",
+        "arrivals: {:.4}/min on average while clients arrive, {:.4}/min at the peak",
         mean_rate, peak_rate
     );
     let mut warnings = Vec::new();
@@ -45,7 +45,7 @@ pub fn check(args: &CheckArgs) -> Result<(), CliError> {
         table::render(&["office", "counters", "speed", "rho mean", "rho peak"], &rows)
     );
     let (total_mean, total_peak) = (model.load_at(mean_rate), model.load_at(peak_rate));
-    println!("\nnetwork as a whole: rho = {total_mean:.3} on average, {total_peak:.3} at the peak");
+    println!("\nnetwork as a whole: rho = {total_mean:.3} on average while clients arrive, {total_peak:.3} at the peak");
     if total_mean >= 1.0 {
         warnings.insert(
             0,

@@ -110,6 +110,22 @@ impl ArrivalProfile {
         }
     }
 
+    /// Minutes of `[0, t]` during which the rate is above zero.
+    pub fn active_minutes(&self, t: f64) -> f64 {
+        match self {
+            ArrivalProfile::Constant(r) if *r > 0.0 => t,
+            ArrivalProfile::Constant(_) => 0.0,
+            ArrivalProfile::Daily(pieces) => {
+                let on: Vec<&RatePiece> = pieces.iter().filter(|p| p.rate > 0.0).collect();
+                let per_day: f64 = on.iter().map(|p| p.end - p.start).sum();
+                let days = (t / DAY).floor();
+                let tod = t - days * DAY;
+                let partial: f64 = on.iter().map(|p| (tod.min(p.end) - p.start).max(0.0)).sum();
+                days * per_day + partial
+            }
+        }
+    }
+
     /// Expected number of arrivals in `[0, t]`: the integral of λ.
     pub fn expected_arrivals(&self, t: f64) -> f64 {
         match self {

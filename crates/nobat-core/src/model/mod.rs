@@ -254,8 +254,14 @@ impl Model {
         rate / self.offices.len() as f64 * self.mean_service() / (f64::from(o.counters) * o.speed)
     }
 
-    /// Average arrival rate over the horizon, clients per minute.
+    /// Average arrival rate over the times of the horizon when clients arrive at all (the
+    /// opening pieces of a daily schedule), clients per minute.
     pub fn mean_rate(&self) -> f64 {
-        self.arrivals.expected_arrivals(self.run.horizon) / self.run.horizon
+        let active = self.arrivals.active_minutes(self.run.horizon);
+        if active > 0.0 {
+            self.arrivals.expected_arrivals(self.run.horizon) / active
+        } else {
+            0.0
+        }
     }
 }

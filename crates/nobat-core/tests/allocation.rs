@@ -1,0 +1,80 @@
+//! The event loop allocates nothing per event: a counting global allocator shows that a run
+//! ten times longer makes (almost) no more allocations. The few extra ones come from a queue
+//! growing past its largest size so far, which happens a logarithmic number of times.
+
+use nobat_core::engine::run_replication;
+use nobat_core::scenario;
+use nobat_core::stats::ReplicationStats;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations made by one replication of `horizon` minutes, and the clients it simulated.
+fn allocations_for(policy: &str, horizon: u32) -> (u64, u64) {
+    let model = scenario::load(&format!(
+        r#"
+        [run]
+        horizon = {horizon}
+        [arrivals]
+        rate = 3.6
+        [[service]]
+        name = "a"
+        share = 0.5
+        duration = {{ dist = "lognormal", mean = 1.0, cv = 0.8 }}
+        [[service]]
+        name = "b"
+        share = 0.5
+        duration = {{ dist = "gamma", mean = 1.0, cv = 1.2 }}
+        [[office]]
+        name = "A"
+        counters = 2
+        [[office]]
+        name = "B"
+        counters = 2
+        [[policy]]
+        kind = "{policy}"
+        {extra}
+        "#,
+        extra = if policy == "power-of-d" { "d = 2" } else { "" }
+    ))
+    .unwrap();
+    let mut policy = model.policies[0].kind.build(&model);
+    let mut stats = ReplicationStats::new(&model);
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    run_replication(&model, 0, 9, "p", &mut policy, &mut stats).unwrap();
+    (ALLOCATIONS.load(Ordering::Relaxed) - before, stats.arrived)
+}
+
+#[test]
+fn a_ten_times_longer_run_makes_no_more_allocations() {
+    for policy in ["random", "round-robin", "shortest-queue", "least-expected-wait", "power-of-d"] {
+        let (short, short_clients) = allocations_for(policy, 20_000);
+        let (long, long_clients) = allocations_for(policy, 200_000);
+        assert!(long_clients > 9 * short_clients);
+        // Each of the 2 office queues can double its buffer a few more times in a longer run.
+        assert!(
+            long <= short + 16,
+            "{policy}: {short} allocations for {short_clients} clients, {long} for {long_clients}"
+        );
+    }
+}
