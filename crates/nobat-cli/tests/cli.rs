@@ -85,7 +85,13 @@ mod run {
                 .assert()
                 .success();
         }
-        for file in ["summary.csv", "by_service.csv", "offices.csv", "replications.csv", "comparison.csv"] {
+        for file in [
+            "summary.csv",
+            "by_service.csv",
+            "offices.csv",
+            "replications.csv",
+            "comparison.csv",
+        ] {
             let a = fs::read(one.path().join(file)).unwrap();
             let b = fs::read(two.path().join(file)).unwrap();
             assert_eq!(a, b, "{file} differs between 1 and 2 threads");
@@ -98,7 +104,14 @@ mod run {
         let path = write_scenario(dir.path(), GOOD);
         let summary = |seed: &str| {
             let out = dir.path().join(format!("out-{seed}"));
-            nobat().arg("run").arg(&path).arg("--out").arg(&out).args(["--seed", seed]).assert().success();
+            nobat()
+                .arg("run")
+                .arg(&path)
+                .arg("--out")
+                .arg(&out)
+                .args(["--seed", seed])
+                .assert()
+                .success();
             fs::read_to_string(out.join("replications.csv")).unwrap()
         };
         assert_ne!(summary("1"), summary("2"));
@@ -118,7 +131,12 @@ mod run {
         assert_eq!(rows.len(), 4, "every policy but the baseline: {text}");
         assert!(rows.iter().all(|r| r.split(',').nth(1) == Some("random")));
         // shortest-queue beats random on the same clients, with a CI that excludes zero.
-        let sq: Vec<&str> = rows.iter().find(|r| r.starts_with("shortest-queue,")).unwrap().split(',').collect();
+        let sq: Vec<&str> = rows
+            .iter()
+            .find(|r| r.starts_with("shortest-queue,"))
+            .unwrap()
+            .split(',')
+            .collect();
         let (diff, half): (f64, f64) = (sq[2].parse().unwrap(), sq[3].parse().unwrap());
         assert!(diff + half < 0.0, "shortest-queue vs random: {diff} ± {half}");
     }
@@ -147,7 +165,14 @@ mod scenarios {
                 count += 1;
                 nobat().arg("check").arg(&path).assert().success();
                 let out = tempfile::tempdir().unwrap();
-                nobat().arg("run").arg(&path).arg("--out").arg(out.path()).args(["--replications", "2"]).assert().success();
+                nobat()
+                    .arg("run")
+                    .arg(&path)
+                    .arg("--out")
+                    .arg(out.path())
+                    .args(["--replications", "2"])
+                    .assert()
+                    .success();
                 assert!(out.path().join("summary.csv").exists(), "{}", path.display());
             }
         }
@@ -170,7 +195,12 @@ mod check {
             .stdout(predicates::str::contains("rho = 1.200"))
             .stdout(predicates::str::contains("warning: the network is unstable"));
         let ok = write_scenario(dir.path(), GOOD);
-        nobat().arg("check").arg(&ok).assert().success().stdout(predicates::str::contains("warning").not());
+        nobat()
+            .arg("check")
+            .arg(&ok)
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("warning").not());
     }
 
     use predicates::prelude::PredicateBooleanExt;
@@ -239,10 +269,20 @@ mod bad_input {
     fn missing_file_and_folder_and_bad_arguments_exit_2() {
         nobat().args(["run", "/no/such/file.toml"]).assert().code(2);
         let dir = tempfile::tempdir().unwrap();
-        nobat().arg("run").arg(dir.path()).assert().code(2).stderr(predicates::str::contains("is a folder"));
+        nobat()
+            .arg("run")
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("is a folder"));
         nobat().args(["run"]).assert().code(2);
         nobat().args(["frobnicate"]).assert().code(2);
         let path = write_scenario(dir.path(), GOOD);
-        nobat().arg("run").arg(&path).args(["--replications", "0"]).assert().code(2);
+        nobat()
+            .arg("run")
+            .arg(&path)
+            .args(["--replications", "0"])
+            .assert()
+            .code(2);
     }
 }

@@ -45,7 +45,9 @@ pub fn check(args: &CheckArgs) -> Result<(), CliError> {
         table::render(&["office", "counters", "speed", "rho mean", "rho peak"], &rows)
     );
     let (total_mean, total_peak) = (model.load_at(mean_rate), model.load_at(peak_rate));
-    println!("\nnetwork as a whole: rho = {total_mean:.3} on average while clients arrive, {total_peak:.3} at the peak");
+    println!(
+        "\nnetwork as a whole: rho = {total_mean:.3} on average while clients arrive, {total_peak:.3} at the peak"
+    );
     if total_mean >= 1.0 {
         warnings.insert(
             0,
