@@ -23,7 +23,11 @@ struct SpillOver {
 
 impl AllocationPolicy for SpillOver {
     fn choose(&mut self, client: &ClientView<'_>, s: &SystemView<'_>, _rng: &mut SimRng) -> usize {
-        let home = *client.candidates.iter().max_by_key(|&&i| s.counters[i]).expect("candidates are never empty");
+        let home = *client
+            .candidates
+            .iter()
+            .max_by_key(|&&i| s.counters[i])
+            .expect("candidates are never empty");
         if s.present[home] <= self.threshold * s.counters[home] {
             return home;
         }
@@ -61,12 +65,19 @@ kind = "random"
 fn main() {
     let model = scenario::load(SCENARIO).expect("the example scenario is valid");
     let mut policies = NamedPolicy::from_model(&model);
-    policies.push(NamedPolicy::new("shortest-queue", |m| PolicyKind::ShortestQueue.build(m)));
+    policies.push(NamedPolicy::new("shortest-queue", |m| {
+        PolicyKind::ShortestQueue.build(m)
+    }));
     policies.push(NamedPolicy::new("spill-over", |_| Box::new(SpillOver { threshold: 2 })));
     let result = run_experiment(&model, &policies, &RunOptions::default()).expect("the run succeeds");
     let report = Report::new(&model, &result);
     for row in &report.summary {
-        println!("{:<15} mean wait {:>8} min ± {}", row.policy, row.wait_mean.text(), row.wait_mean_ci95.text());
+        println!(
+            "{:<15} mean wait {:>8} min ± {}",
+            row.policy,
+            row.wait_mean.text(),
+            row.wait_mean_ci95.text()
+        );
     }
     for row in &report.comparison {
         println!(

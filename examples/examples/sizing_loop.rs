@@ -38,7 +38,11 @@ fn main() {
     for counters in 7..=20 {
         model.offices[0].counters = counters;
         let result = run_experiment(&model, &policies, &RunOptions::default()).expect("the run succeeds");
-        let p90s: Vec<f64> = result.policies[0].replications.iter().filter_map(|r| r.wait_p90).collect();
+        let p90s: Vec<f64> = result.policies[0]
+            .replications
+            .iter()
+            .filter_map(|r| r.wait_p90)
+            .collect();
         let (mean, half) = mean_and_half_width(&p90s);
         let (mean, half) = (mean.unwrap_or(f64::INFINITY), half.unwrap_or(0.0));
         println!("{counters:>2} counters: p90 wait {mean:8.3} min ± {half:.3}");

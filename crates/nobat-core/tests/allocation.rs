@@ -67,7 +67,13 @@ fn allocations_for(policy: &str, horizon: u32) -> (u64, u64) {
 
 #[test]
 fn a_ten_times_longer_run_makes_no_more_allocations() {
-    for policy in ["random", "round-robin", "shortest-queue", "least-expected-wait", "power-of-d"] {
+    for policy in [
+        "random",
+        "round-robin",
+        "shortest-queue",
+        "least-expected-wait",
+        "power-of-d",
+    ] {
         let (short, short_clients) = allocations_for(policy, 20_000);
         let (long, long_clients) = allocations_for(policy, 200_000);
         assert!(long_clients > 9 * short_clients);
