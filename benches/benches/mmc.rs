@@ -2,7 +2,7 @@
 //! simulated clients per second (criterion's element throughput).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nobat_core::engine::run_replication;
+use nobat_core::engine::{run_replication, PolicySetup};
 use nobat_core::scenario;
 use nobat_core::stats::ReplicationStats;
 use std::hint::black_box;
@@ -32,8 +32,9 @@ fn mmc(c: &mut Criterion) {
     let model = scenario::load(&mmc_source(100_000)).expect("valid scenario");
     // Count the clients of the benchmarked run once, so the throughput is exact.
     let mut stats = ReplicationStats::new(&model);
+    let setup = PolicySetup::from_spec(&model, &model.policies[0]);
     let mut policy = model.policies[0].kind.build(&model);
-    run_replication(&model, 0, 1, "random", &mut policy, &mut stats).expect("runs");
+    run_replication(&model, 0, 1, &setup, &mut policy, &mut stats).expect("runs");
     let clients = stats.arrived;
 
     let mut group = c.benchmark_group("mmc");
@@ -42,8 +43,9 @@ fn mmc(c: &mut Criterion) {
     group.bench_function("M/M/10 rho 0.9, all statistics", |b| {
         b.iter(|| {
             let mut stats = ReplicationStats::new(&model);
+            let setup = PolicySetup::from_spec(&model, &model.policies[0]);
             let mut policy = model.policies[0].kind.build(&model);
-            run_replication(&model, 0, 1, "random", &mut policy, &mut stats).expect("runs");
+            run_replication(&model, 0, 1, &setup, &mut policy, &mut stats).expect("runs");
             black_box(stats.served)
         })
     });

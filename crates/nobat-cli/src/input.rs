@@ -6,7 +6,8 @@ use nobat_core::scenario;
 use std::path::Path;
 
 /// Reads and validates the scenario at `path`; any problem is a [`CliError::Input`] that names
-/// the file, the line and column, the key and what is allowed.
+/// the file, the line and column, the key and what is allowed. Files the scenario names (an
+/// origins CSV) are read relative to the scenario's folder.
 pub fn load_model(path: &Path) -> Result<Model, CliError> {
     let shown = path.display();
     if path.is_dir() {
@@ -24,7 +25,12 @@ pub fn load_model(path: &Path) -> Result<Model, CliError> {
             "{shown}: the file is empty; a scenario needs [run], [arrivals], [[service]], [[office]] and [[policy]]"
         )));
     }
-    scenario::load(&source).map_err(|e| {
+    let folder = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let read = move |name: &str| -> Result<String, String> {
+        let file = folder.join(name);
+        std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))
+    };
+    scenario::load_with(&source, &read).map_err(|e| {
         let place = match e.location {
             Some(l) => format!("{shown}:{}:{}", l.line, l.column),
             None => shown.to_string(),

@@ -54,11 +54,12 @@ mod run {
             .assert()
             .success();
         let expected = [
-            ("summary.csv", "policy,replications,arrived,served,abandoned,blocked,wait_mean,wait_mean_ci95,wait_p50,wait_p90,wait_p95,wait_p99,wait_max,sojourn_mean,travel_mean,utilization,sla_share"),
+            ("summary.csv", "policy,replications,arrived,served,abandoned,blocked,wait_mean,wait_mean_ci95,wait_p50,wait_p90,wait_p95,wait_p99,wait_max,sojourn_mean,travel_mean,utilization,sla_share,wait_p90_worst_office,wait_mean_gini,travel_p90"),
             ("by_service.csv", "policy,service,served,wait_mean,wait_mean_ci95,wait_p90"),
             ("offices.csv", "policy,office,arrived,served,wait_mean,wait_p90,utilization,max_queue"),
             ("replications.csv", "policy,replication,seed,arrived,served,abandoned,blocked,wait_mean,wait_p90,utilization,last_departure"),
             ("comparison.csv", "policy,baseline,wait_mean_diff,wait_mean_diff_ci95"),
+            ("by_zone.csv", "policy,zone,clients,wait_mean,wait_p90,travel_mean"),
         ];
         for (file, header) in expected {
             assert_eq!(header_of(&out.path().join(file)), header, "{file}");
@@ -85,13 +86,7 @@ mod run {
                 .assert()
                 .success();
         }
-        for file in [
-            "summary.csv",
-            "by_service.csv",
-            "offices.csv",
-            "replications.csv",
-            "comparison.csv",
-        ] {
+        for file in nobat_core::report::Report::FILES {
             let a = fs::read(one.path().join(file)).unwrap();
             let b = fs::read(two.path().join(file)).unwrap();
             assert_eq!(a, b, "{file} differs between 1 and 2 threads");
@@ -149,6 +144,124 @@ mod run {
             .success()
             .stdout(predicates::str::contains("wait mean (95% CI)"))
             .stdout(predicates::str::contains("only-office"));
+    }
+}
+
+mod geography {
+    use super::*;
+
+    const CITY: &str = r#"
+[run]
+horizon = 600
+replications = 2
+[arrivals]
+rate = 0.5
+[geography]
+speed_kmh = 30
+origins = "origins.csv"
+[[service]]
+name = "s"
+duration = { dist = "exponential", mean = 1.0 }
+[[office]]
+name = "A"
+location = [0.0, 0.0]
+[[policy]]
+kind = "nearest"
+"#;
+
+    #[test]
+    fn origins_are_read_next_to_the_scenario_and_zones_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("city.toml");
+        fs::write(&path, CITY).unwrap();
+        fs::write(
+            dir.path().join("origins.csv"),
+            "x_km,y_km,weight,zone
+0,3,1,north
+0,-3,1,south
+",
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        nobat().arg("run").arg(&path).arg("--out").arg(&out).assert().success();
+        let zones = fs::read_to_string(out.join("by_zone.csv")).unwrap();
+        assert!(
+            zones.contains("nearest,north,") && zones.contains("nearest,south,"),
+            "{zones}"
+        );
+        // 3 km at 30 km/h: every trip takes 6 minutes.
+        let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+        let row: Vec<&str> = summary.lines().nth(1).unwrap().split(',').collect();
+        assert_eq!(row[14], "6", "travel_mean in {summary}");
+    }
+
+    #[test]
+    fn a_bad_origin_row_is_named_by_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("city.toml");
+        fs::write(&path, CITY).unwrap();
+        fs::write(
+            dir.path().join("origins.csv"),
+            "x_km,y_km,weight
+0,3,1
+0,x,1
+",
+        )
+        .unwrap();
+        nobat()
+            .arg("check")
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("origins.csv, line 3"))
+            .stderr(predicates::str::contains("city.toml"));
+        fs::remove_file(dir.path().join("origins.csv")).unwrap();
+        nobat()
+            .arg("check")
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("cannot read"));
+    }
+
+    #[test]
+    fn geographic_policies_need_geography() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), &GOOD.replace("kind = \"random\"", "kind = \"nearest\""));
+        nobat()
+            .arg("check")
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("`policy[0].kind`"))
+            .stderr(predicates::str::contains("needs `[geography]`"));
+    }
+
+    #[test]
+    fn a_closed_output_pipe_is_not_a_crash() {
+        let out = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("nobat"))
+            .args([
+                "run",
+                scenario("city-board.toml").to_str().unwrap(),
+                "--replications",
+                "2",
+                "--out",
+            ])
+            .arg(out.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(out.path().join("by_zone.csv").exists());
     }
 }
 

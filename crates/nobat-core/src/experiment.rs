@@ -6,9 +6,9 @@
 //! Replications run in chunks: memory holds one chunk's full statistics at a time, while each
 //! policy keeps per-replication scalars and pooled histograms.
 
-use crate::engine::{run_replication, SimulationError};
+use crate::engine::{run_replication, PolicySetup, SimulationError};
 use crate::model::Model;
-use crate::policy::AllocationPolicy;
+use crate::policy::{AllocationPolicy, Information, PolicyKind, Reach};
 use crate::random::replication_seed;
 use crate::stats::{Accumulator, ReplicationStats, WaitHistogram};
 use rayon::prelude::*;
@@ -17,13 +17,19 @@ use std::sync::Arc;
 /// Builds a fresh policy instance for one replication.
 pub type PolicyFactory = Arc<dyn Fn(&Model) -> Box<dyn AllocationPolicy> + Send + Sync>;
 
-/// A policy to run, by name.
+/// A policy to run, by name, with the candidates and information the engine gives it.
 #[derive(Clone)]
 pub struct NamedPolicy {
     /// Name used in the reports.
     pub name: String,
     /// Makes an instance per replication.
     pub factory: PolicyFactory,
+    /// Candidate limits (default: every office).
+    pub reach: Reach,
+    /// Board refresh and compliance (default: a live board everyone follows).
+    pub information: Information,
+    /// Pool every counter into one queue instead of asking the policy.
+    pub pooled: bool,
 }
 
 impl NamedPolicy {
@@ -35,7 +41,22 @@ impl NamedPolicy {
         NamedPolicy {
             name: name.into(),
             factory: Arc::new(factory),
+            reach: Reach::default(),
+            information: Information::default(),
+            pooled: false,
         }
+    }
+
+    /// The same policy with candidate limits.
+    pub fn with_reach(mut self, reach: Reach) -> Self {
+        self.reach = reach;
+        self
+    }
+
+    /// The same policy reading a board refreshed as `information` says.
+    pub fn with_information(mut self, information: Information) -> Self {
+        self.information = information;
+        self
     }
 
     /// The policies listed in the scenario, in order.
@@ -44,8 +65,12 @@ impl NamedPolicy {
             .policies
             .iter()
             .map(|p| {
-                let kind = p.kind;
-                NamedPolicy::new(p.name.clone(), move |m| kind.build(m))
+                let kind = p.kind.clone();
+                let mut named = NamedPolicy::new(p.name.clone(), move |m| kind.build(m))
+                    .with_reach(p.reach)
+                    .with_information(p.information);
+                named.pooled = p.kind == PolicyKind::Pooled;
+                named
             })
             .collect()
     }
@@ -93,6 +118,10 @@ pub struct ReplicationSummary {
     pub office_utilization: Vec<Option<f64>>,
     /// Mean wait per service type (by id).
     pub service_wait_mean: Vec<Option<f64>>,
+    /// Mean wait per zone (by id).
+    pub zone_wait_mean: Vec<Option<f64>>,
+    /// Mean travel time per zone (by id).
+    pub zone_travel_mean: Vec<Option<f64>>,
 }
 
 /// Pooled counts of one office over all replications.
@@ -104,8 +133,19 @@ pub struct OfficeTotals {
     pub served: u64,
     /// Pooled waits.
     pub wait_hist: WaitHistogram,
+    /// Pooled waits (exact mean).
+    pub wait: Accumulator,
     /// The longest queue seen in any replication.
     pub max_queue: usize,
+}
+
+/// Pooled counts of one zone over all replications.
+#[derive(Debug, Clone, Default)]
+pub struct ZoneTotals {
+    /// Counted clients who started there.
+    pub clients: u64,
+    /// Pooled waits of those served.
+    pub wait_hist: WaitHistogram,
 }
 
 /// Pooled counts of one service type over all replications.
@@ -132,6 +172,10 @@ pub struct PolicyResult {
     pub offices: Vec<OfficeTotals>,
     /// Per service type, by id.
     pub services: Vec<ServiceTotals>,
+    /// Per zone, by id.
+    pub zones: Vec<ZoneTotals>,
+    /// Travel times pooled over all replications.
+    pub travel_hist: WaitHistogram,
 }
 
 impl PolicyResult {
@@ -143,6 +187,8 @@ impl PolicyResult {
             wait: Accumulator::new(),
             offices: vec![OfficeTotals::default(); model.offices.len()],
             services: vec![ServiceTotals::default(); model.services.len()],
+            zones: vec![ZoneTotals::default(); model.zones.len()],
+            travel_hist: WaitHistogram::new(),
         }
     }
 
@@ -162,13 +208,21 @@ impl PolicyResult {
             office_wait_mean: s.offices.iter().map(|o| o.wait.mean()).collect(),
             office_utilization: (0..s.offices.len()).map(|i| s.office_utilization(i)).collect(),
             service_wait_mean: s.services.iter().map(|v| v.wait.mean()).collect(),
+            zone_wait_mean: s.zones.iter().map(|z| z.wait.mean()).collect(),
+            zone_travel_mean: s.zones.iter().map(|z| z.travel.mean()).collect(),
         });
+        self.travel_hist.merge(&s.travel_hist);
+        for (t, z) in self.zones.iter_mut().zip(&s.zones) {
+            t.clients += z.clients;
+            t.wait_hist.merge(&z.wait_hist);
+        }
         self.wait_hist.merge(&s.wait_hist);
         self.wait.merge(&s.wait);
         for (t, o) in self.offices.iter_mut().zip(&s.offices) {
             t.arrived += o.arrived;
             t.served += o.served;
             t.wait_hist.merge(&o.wait_hist);
+            t.wait.merge(&o.wait);
             t.max_queue = t.max_queue.max(o.max_queue);
         }
         for (t, v) in self.services.iter_mut().zip(&s.services) {
@@ -201,6 +255,14 @@ pub fn run_experiment(
     let replications = options.replications.unwrap_or(model.run.replications);
     let seed = options.seed.unwrap_or(model.run.seed);
     let work = || -> Result<ExperimentResult, SimulationError> {
+        let setups: Vec<PolicySetup> = policies
+            .iter()
+            .map(|p| {
+                let mut setup = PolicySetup::new(model, p.name.clone(), p.reach, p.information);
+                setup.pooled = p.pooled;
+                setup
+            })
+            .collect();
         let mut results: Vec<PolicyResult> = policies
             .iter()
             .map(|p| PolicyResult::new(p.name.clone(), model))
@@ -216,7 +278,7 @@ pub fn run_experiment(
                 .map(|&(p, r)| {
                     let mut policy = (policies[p].factory)(model);
                     let mut stats = ReplicationStats::new(model);
-                    run_replication(model, r, seed, &policies[p].name, &mut policy, &mut stats)?;
+                    run_replication(model, r, seed, &setups[p], &mut policy, &mut stats)?;
                     Ok(stats)
                 })
                 .collect();

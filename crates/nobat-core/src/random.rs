@@ -23,6 +23,11 @@ pub enum StreamKind {
     Service = 2,
     /// The allocation policy's own choices (random tie-breaks, sampling).
     Choice = 3,
+    /// Each client's origin (zone, origin point, position within an area).
+    Origin = 4,
+    /// Whether each client follows the policy (compliance), so that the same clients comply
+    /// under every policy with the same compliance.
+    Compliance = 5,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits, so distinct inputs give distinct seeds.

@@ -10,7 +10,7 @@
 
 use crate::experiment::{ExperimentResult, PolicyResult, ReplicationSummary};
 use crate::model::Model;
-use crate::stats::mean_and_half_width;
+use crate::stats::{mean_and_half_width, weighted_gini};
 use serde::{Serialize, Serializer};
 use std::io;
 
@@ -79,6 +79,29 @@ pub struct SummaryRow {
     pub utilization: Num,
     /// Share of served clients whose wait is within the scenario's target.
     pub sla_share: Num,
+    /// The highest 90th percentile of the wait of any office.
+    pub wait_p90_worst_office: Num,
+    /// Gini coefficient of the offices' mean waits, weighted by clients served.
+    pub wait_mean_gini: Num,
+    /// 90th percentile of the travel time, pooled over replications.
+    pub travel_p90: Num,
+}
+
+/// A row of `by_zone.csv`: one per policy and zone.
+#[derive(Debug, Clone, Serialize)]
+pub struct ZoneRow {
+    /// The policy's name.
+    pub policy: String,
+    /// The zone's name.
+    pub zone: String,
+    /// Counted clients who started from the zone, over all replications.
+    pub clients: u64,
+    /// Mean wait (minutes).
+    pub wait_mean: Num,
+    /// 90th percentile of the wait, pooled over replications.
+    pub wait_p90: Num,
+    /// Mean travel time (minutes).
+    pub travel_mean: Num,
 }
 
 /// A row of `by_service.csv`: one per policy and service type.
@@ -128,19 +151,19 @@ pub struct ReplicationRow {
     pub replication: u32,
     /// The replication's seed.
     pub seed: u64,
-    /// Counted clients who arrived (after the warm-up), over all replications.
+    /// Counted clients who arrived (after the warm-up) in this replication.
     pub arrived: u64,
-    /// Counted clients served, over all replications.
+    /// Counted clients served in this replication.
     pub served: u64,
     /// Clients who gave up waiting.
     pub abandoned: u64,
     /// Clients refused by a full office.
     pub blocked: u64,
-    /// Mean wait (minutes).
+    /// Mean wait in this replication (minutes).
     pub wait_mean: Num,
-    /// 90th percentile of the wait, pooled over replications.
+    /// 90th percentile of the wait in this replication.
     pub wait_p90: Num,
-    /// Busy counter time over counter time, from the warm-up to the end of the run.
+    /// Busy counter time over counter time in this replication.
     pub utilization: Num,
     /// The last service completion (minutes).
     pub last_departure: Num,
@@ -176,10 +199,11 @@ pub struct Report {
     /// `offices.csv`.
     pub offices: Vec<OfficeRow>,
     /// `replications.csv`.
-    /// Replications run.
     pub replications: Vec<ReplicationRow>,
     /// `comparison.csv`.
     pub comparison: Vec<ComparisonRow>,
+    /// `by_zone.csv`.
+    pub by_zone: Vec<ZoneRow>,
 }
 
 impl Report {
@@ -242,6 +266,20 @@ impl Report {
                 })
             })
             .collect();
+        let by_zone = result
+            .policies
+            .iter()
+            .flat_map(|p| {
+                model.zones.iter().enumerate().map(move |(z, zone)| ZoneRow {
+                    policy: p.name.clone(),
+                    zone: zone.name.clone(),
+                    clients: p.zones[z].clients,
+                    wait_mean: across(&p.replications, |r| r.zone_wait_mean[z]).0,
+                    wait_p90: Num(p.zones[z].wait_hist.quantile(0.9)),
+                    travel_mean: across(&p.replications, |r| r.zone_travel_mean[z]).0,
+                })
+            })
+            .collect();
         let comparison = match result.policies.split_first() {
             Some((base, others)) => others.iter().map(|p| Self::comparison_row(base, p)).collect(),
             None => Vec::new(),
@@ -252,6 +290,7 @@ impl Report {
             offices,
             replications,
             comparison,
+            by_zone,
         }
     }
 
@@ -277,6 +316,19 @@ impl Report {
             travel_mean: across(reps, |r| r.travel_mean).0,
             utilization: across(reps, |r| r.utilization).0,
             sla_share: across(reps, |r| r.sla_share).0,
+            wait_p90_worst_office: Num(p
+                .offices
+                .iter()
+                .filter_map(|o| o.wait_hist.quantile(0.9))
+                .reduce(f64::max)),
+            wait_mean_gini: Num(weighted_gini(
+                &p.offices
+                    .iter()
+                    .map(|o| o.wait.mean().unwrap_or(0.0))
+                    .collect::<Vec<_>>(),
+                &p.offices.iter().map(|o| o.served as f64).collect::<Vec<_>>(),
+            )),
+            travel_p90: Num(p.travel_hist.quantile(0.9)),
         }
     }
 
@@ -300,12 +352,13 @@ impl Report {
     }
 
     /// The report files by name, each with a function writing it as CSV.
-    pub const FILES: [&'static str; 5] = [
+    pub const FILES: [&'static str; 6] = [
         "summary.csv",
         "by_service.csv",
         "offices.csv",
         "replications.csv",
         "comparison.csv",
+        "by_zone.csv",
     ];
 
     /// Writes the file named `name` (one of [`Self::FILES`]) as CSV to `out`.
@@ -316,6 +369,7 @@ impl Report {
             "offices.csv" => write_rows(out, &self.offices),
             "replications.csv" => write_rows(out, &self.replications),
             "comparison.csv" => write_rows(out, &self.comparison),
+            "by_zone.csv" => write_rows(out, &self.by_zone),
             other => Err(csv::Error::from(io::Error::new(
                 io::ErrorKind::NotFound,
                 format!("no report named {other}"),
@@ -351,11 +405,12 @@ macro_rules! header {
     };
 }
 
-header!(SummaryRow: policy, replications, arrived, served, abandoned, blocked, wait_mean, wait_mean_ci95, wait_p50, wait_p90, wait_p95, wait_p99, wait_max, sojourn_mean, travel_mean, utilization, sla_share);
+header!(SummaryRow: policy, replications, arrived, served, abandoned, blocked, wait_mean, wait_mean_ci95, wait_p50, wait_p90, wait_p95, wait_p99, wait_max, sojourn_mean, travel_mean, utilization, sla_share, wait_p90_worst_office, wait_mean_gini, travel_p90);
 header!(ServiceRow: policy, service, served, wait_mean, wait_mean_ci95, wait_p90);
 header!(OfficeRow: policy, office, arrived, served, wait_mean, wait_p90, utilization, max_queue);
 header!(ReplicationRow: policy, replication, seed, arrived, served, abandoned, blocked, wait_mean, wait_p90, utilization, last_departure);
 header!(ComparisonRow: policy, baseline, wait_mean_diff, wait_mean_diff_ci95);
+header!(ZoneRow: policy, zone, clients, wait_mean, wait_p90, travel_mean);
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 //! ten times longer makes (almost) no more allocations. The few extra ones come from a queue
 //! growing past its largest size so far, which happens a logarithmic number of times.
 
-use nobat_core::engine::run_replication;
+use nobat_core::engine::{run_replication, PolicySetup};
 use nobat_core::scenario;
 use nobat_core::stats::ReplicationStats;
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -58,10 +58,11 @@ fn allocations_for(policy: &str, horizon: u32) -> (u64, u64) {
         extra = if policy == "power-of-d" { "d = 2" } else { "" }
     ))
     .unwrap();
+    let setup = PolicySetup::from_spec(&model, &model.policies[0]);
     let mut policy = model.policies[0].kind.build(&model);
     let mut stats = ReplicationStats::new(&model);
     let before = ALLOCATIONS.load(Ordering::Relaxed);
-    run_replication(&model, 0, 9, "p", &mut policy, &mut stats).unwrap();
+    run_replication(&model, 0, 9, &setup, &mut policy, &mut stats).unwrap();
     (ALLOCATIONS.load(Ordering::Relaxed) - before, stats.arrived)
 }
 

@@ -41,7 +41,7 @@
 //! utilisation. A mean wait does not depend on the order of service, so the tail, percentile
 //! and FIFO checks are what would catch a queue-discipline bug.
 
-use nobat_core::engine::{run_replication, Client, Recorder};
+use nobat_core::engine::{run_replication, Client, PolicySetup, Recorder};
 use nobat_core::experiment::{run_experiment, NamedPolicy, PolicyResult, ReplicationSummary, RunOptions};
 use nobat_core::model::Model;
 use nobat_core::scenario;
@@ -132,8 +132,10 @@ mod check {
     pub const MG1_GAMMA: usize = 1;
     /// See [`MM1`]: the mean over all clients and one per office, 4 offices.
     pub const RANDOM_SPLIT: usize = 5;
+    /// See [`MM1`]: mean wait and utilisation of pooled offices.
+    pub const POOLED: usize = 2;
     /// How many statistical checks the file makes, in all.
-    pub const CHECKS: usize = MM1 + MMC + MD1 + MG1_LOGNORMAL + MG1_GAMMA + RANDOM_SPLIT;
+    pub const CHECKS: usize = MM1 + MMC + MD1 + MG1_LOGNORMAL + MG1_GAMMA + RANDOM_SPLIT + POOLED;
 
     /// A mean across replications with its 95% and 99.9% Student-t half-widths.
     #[derive(Debug, Clone, Copy)]
@@ -268,6 +270,8 @@ struct Setup {
     seed: u64,
     /// The wait target behind `sla_share`, if any.
     target: Option<f64>,
+    /// The policy kind (`random` unless a test says otherwise).
+    policy: &'static str,
 }
 
 impl Setup {
@@ -283,6 +287,7 @@ impl Setup {
             replications: 16,
             seed: base_seed(),
             target: None,
+            policy: "random",
         }
     }
 
@@ -304,8 +309,9 @@ impl Setup {
             name = "s"
             duration = {duration}
             [[policy]]
-            kind = "random"
+            kind = "{policy}"
             "#,
+            policy = self.policy,
             horizon = self.horizon,
             warmup = self.warmup,
             replications = self.replications,
@@ -548,11 +554,36 @@ fn random_split_over_identical_offices_gives_independent_mm1() {
     v.finish();
 }
 
+/// `pooled` over 5 single-counter offices is one queue served by 5 counters: an M/M/5, whose
+/// mean wait is Erlang C's (1.525 min at rho 0.9) and utilisation rho, whatever the offices.
+#[test]
+fn pooled_offices_are_one_mmc_queue() {
+    let (c, lambda, mu) = (5, 4.5, 1.0);
+    let p = Setup {
+        offices: c,
+        policy: "pooled",
+        ..Setup::single_office(lambda, 1, r#"{ dist = "exponential", mean = 1.0 }"#)
+    }
+    .run();
+    let mut v = Verdicts::new("pooled", check::POOLED);
+    v.mean(
+        "mean wait",
+        &per_replication(&p, |r| r.wait_mean),
+        theory::mmc_wait(c, lambda, mu),
+    );
+    v.mean(
+        "utilization",
+        &per_replication(&p, |r| r.utilization),
+        lambda / (f64::from(c) * mu),
+    );
+    v.finish();
+}
+
 /// The Bonferroni bound quoted at [`check::ALPHA`] holds for the number of checks made (each
 /// test's count is enforced by [`Verdicts::finish`]).
 #[test]
 fn family_wise_false_alarm_rate_is_bounded() {
-    assert_eq!(check::CHECKS, 17);
+    assert_eq!(check::CHECKS, 19);
     assert!(check::CHECKS as f64 * check::ALPHA < 0.02);
 }
 
@@ -713,6 +744,7 @@ mod accounting {
         let client = |id: u64, start: f64| Client {
             id,
             service: 0,
+            zone: 0,
             created: id as f64,
             arrived: id as f64,
             work: 1.0,
@@ -829,9 +861,10 @@ mod accounting {
             prop_assert_eq!(p.offices.iter().map(|o| o.arrived).sum::<u64>(), arrived);
             prop_assert_eq!(p.offices.iter().map(|o| o.served).sum::<u64>(), served);
             for r in &p.replications {
+                let setup = PolicySetup::from_spec(&model, &model.policies[0]);
                 let mut policy = model.policies[0].kind.build(&model);
                 let mut audit = Audit::new(&model);
-                run_replication(&model, r.replication, result.seed, &model.policies[0].name, &mut policy, &mut audit)
+                run_replication(&model, r.replication, result.seed, &setup, &mut policy, &mut audit)
                     .expect("the simulation runs");
                 // The same replication run directly gives the same clients.
                 prop_assert_eq!(audit.stats.arrived, r.arrived);

@@ -4,50 +4,67 @@ use crate::args::CheckArgs;
 use crate::error::CliError;
 use crate::{input, table};
 
-/// Checks the scenario of `args`.
-pub fn check(args: &CheckArgs) -> Result<(), CliError> {
+/// Checks the scenario of `args` and returns the text to print.
+pub fn check(args: &CheckArgs) -> Result<String, CliError> {
     let model = input::load_model(&args.scenario)?;
     let mean_rate = model.mean_rate();
-    let peak_rate = model.arrivals.peak_rate();
-    println!("{}: valid", args.scenario.display());
-    println!(
-        "{}: {} offices, {} counters, {} services (mean service {:.3} min), {} policies",
-        model.name,
-        model.offices.len(),
-        model.offices.iter().map(|o| o.counters).sum::<u32>(),
-        model.services.len(),
-        model.mean_service(),
-        model.policies.len()
-    );
-    println!(
-        "arrivals: {:.4}/min on average while clients arrive, {:.4}/min at the peak",
-        mean_rate, peak_rate
-    );
+    let peak_rate = model.peak_rate();
+    let mut lines = vec![
+        format!("{}: valid", args.scenario.display()),
+        format!(
+            "{}: {} offices, {} counters, {} services (mean service {:.3} min), {} zones, {} policies",
+            model.name,
+            model.offices.len(),
+            model.offices.iter().map(|o| o.counters).sum::<u32>(),
+            model.services.len(),
+            model.mean_service(),
+            model.zones.len(),
+            model.policies.len()
+        ),
+        format!("arrivals: {mean_rate:.4}/min on average while clients arrive, {peak_rate:.4}/min at the peak"),
+        match model.geography {
+            Some(g) => format!(
+                "geography: {:?} distances, {:.1} km/h, {:.1} min overhead per trip",
+                g.metric,
+                g.km_per_minute * 60.0,
+                g.overhead
+            ),
+            None => "geography: none (travel is zero)".to_string(),
+        },
+    ];
     let mut warnings = Vec::new();
     let rows: Vec<Vec<String>> = model
         .offices
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            let (mean, peak) = (model.office_load_even_split(i, mean_rate), model.office_load_even_split(i, peak_rate));
+            let mean = model.office_load_even_split(i, mean_rate);
+            let peak = model.office_load_even_split(i, peak_rate);
             if peak >= 1.0 {
                 warnings.push(format!(
                     "office `{}`: rho = {peak:.3} at the peak under an even split: unstable if it got an even share of demand",
                     o.name
                 ));
             }
-            vec![o.name.clone(), o.counters.to_string(), format!("{}", o.speed), format!("{mean:.3}"), format!("{peak:.3}")]
+            vec![
+                o.name.clone(),
+                o.counters.to_string(),
+                format!("{}", o.speed),
+                format!("{mean:.3}"),
+                format!("{peak:.3}"),
+            ]
         })
         .collect();
-    println!("\noffered load (rho) per office if demand were split evenly among offices:");
-    print!(
-        "{}",
-        table::render(&["office", "counters", "speed", "rho mean", "rho peak"], &rows)
-    );
+    lines.push(String::new());
+    lines.push("offered load (rho) per office if demand were split evenly among offices:".into());
+    lines.push(table::render(
+        &["office", "counters", "speed", "rho mean", "rho peak"],
+        &rows,
+    ));
     let (total_mean, total_peak) = (model.load_at(mean_rate), model.load_at(peak_rate));
-    println!(
-        "\nnetwork as a whole: rho = {total_mean:.3} on average while clients arrive, {total_peak:.3} at the peak"
-    );
+    lines.push(format!(
+        "network as a whole: rho = {total_mean:.3} on average while clients arrive, {total_peak:.3} at the peak"
+    ));
     if total_mean >= 1.0 {
         warnings.insert(
             0,
@@ -61,8 +78,6 @@ pub fn check(args: &CheckArgs) -> Result<(), CliError> {
             ),
         );
     }
-    for w in &warnings {
-        println!("warning: {w}");
-    }
-    Ok(())
+    lines.extend(warnings.iter().map(|w| format!("warning: {w}")));
+    Ok(lines.join("\n") + "\n")
 }

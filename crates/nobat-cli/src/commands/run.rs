@@ -7,8 +7,8 @@ use anyhow::Context;
 use nobat_core::experiment::{run_experiment, NamedPolicy, RunOptions};
 use nobat_core::report::{Num, Report};
 
-/// Runs the scenario of `args`.
-pub fn run(args: &RunArgs) -> Result<(), CliError> {
+/// Runs the scenario of `args`, writes the reports, and returns the text to print.
+pub fn run(args: &RunArgs) -> Result<String, CliError> {
     let model = input::load_model(&args.scenario)?;
     let options = RunOptions {
         replications: args.replications,
@@ -18,19 +18,20 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let result = run_experiment(&model, &NamedPolicy::from_model(&model), &options)
         .with_context(|| format!("simulating {}", args.scenario.display()))?;
     let report = Report::new(&model, &result);
-    println!(
-        "{} — {} replications per policy, seed {}",
-        model.name, result.replications, result.seed
-    );
-    print!("{}", summary_table(&report));
-    match &args.out {
+    let written = match &args.out {
         Some(dir) => {
-            let written = output::write_reports(dir, &report)?;
-            println!("wrote {} files to {}", written.len(), dir.display());
+            let files = output::write_reports(dir, &report)?;
+            format!("wrote {} files to {}", files.len(), dir.display())
         }
-        None => println!("(no --out DIR given: no CSV written)"),
-    }
-    Ok(())
+        None => "(no --out DIR given: no CSV written)".to_string(),
+    };
+    Ok(format!(
+        "{} — {} replications per policy, seed {}\n{}{written}\n",
+        model.name,
+        result.replications,
+        result.seed,
+        summary_table(&report)
+    ))
 }
 
 fn summary_table(report: &Report) -> String {

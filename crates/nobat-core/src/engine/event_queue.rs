@@ -4,19 +4,28 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// Which events go first among those at the same instant: a counter freed at `t` can serve a
-/// client who arrives at `t`, because departures come before arrivals.
+/// client who arrives at `t`, because departures come before arrivals; a board refreshed at `t`
+/// is what a client deciding at `t` sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Phase {
     /// Service completions.
     Departure = 0,
-    /// New clients.
-    Arrival = 1,
+    /// Clients reaching their office after travelling.
+    OfficeArrival = 1,
+    /// Crowding-board refreshes.
+    Refresh = 2,
+    /// New clients deciding where to go.
+    Arrival = 3,
 }
 
+/// Bits of `order` below the phase: room for 2^60 events per run.
+const SEQ_BITS: u32 = 60;
+
+/// A scheduled event. The phase and the sequence number share one `u64` (phase in the top
+/// bits), so an entry stays small and cheap to move while the heap sifts.
 struct Entry<E> {
     time: f64,
-    phase: Phase,
-    seq: u64,
+    order: u64,
     event: E,
 }
 
@@ -34,11 +43,7 @@ impl<E> PartialOrd for Entry<E> {
 impl<E> Ord for Entry<E> {
     /// Reversed, so that the max-heap pops the earliest entry.
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then(other.phase.cmp(&self.phase))
-            .then(other.seq.cmp(&self.seq))
+        other.time.total_cmp(&self.time).then(other.order.cmp(&self.order))
     }
 }
 
@@ -66,12 +71,8 @@ impl<E> EventQueue<E> {
     pub fn push(&mut self, time: f64, phase: Phase, event: E) {
         debug_assert!(time.is_finite() && time >= 0.0, "event time {time}");
         self.seq += 1;
-        self.heap.push(Entry {
-            time,
-            phase,
-            seq: self.seq,
-            event,
-        });
+        let order = ((phase as u64) << SEQ_BITS) | self.seq;
+        self.heap.push(Entry { time, order, event });
     }
 
     /// Removes and returns the earliest event with its time.

@@ -6,11 +6,14 @@
 //! [`Recorder`] trait, monomorphised into the loop.
 
 mod arrivals;
+mod client_slab;
 mod event_queue;
 mod recorder;
+mod setup;
 mod simulation;
 
 pub use arrivals::ArrivalClock;
 pub use event_queue::{EventQueue, Phase};
 pub use recorder::Recorder;
+pub use setup::PolicySetup;
 pub use simulation::{run_replication, Client, SimulationError};

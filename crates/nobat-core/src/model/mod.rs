@@ -2,12 +2,15 @@
 //! fail on user input. Offices, services and policies get dense integer ids (their index).
 
 mod arrivals;
+mod geography;
 
 pub use arrivals::{ArrivalProfile, RatePiece, DAY};
+pub use geography::{ArrivalSource, Geography, Metric, Origin, Place, Zone};
 
 use crate::dist::Dist;
-use crate::policy::PolicyKind;
+use crate::policy::PolicySpec;
 use crate::scenario::{Scenario, ScenarioError};
+use geography::Demand;
 use std::collections::HashSet;
 
 /// How long to run and how often.
@@ -45,15 +48,8 @@ pub struct Office {
     pub counters: u32,
     /// Service durations here are divided by this factor.
     pub speed: f64,
-}
-
-/// A policy to compare, by name.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PolicySpec {
-    /// Unique name used in reports.
-    pub name: String,
-    /// Which rule, with its parameters.
-    pub kind: PolicyKind,
+    /// Where it is (always set when the model has a geography).
+    pub location: Option<[f64; 2]>,
 }
 
 /// A scenario that passed every check.
@@ -63,8 +59,14 @@ pub struct Model {
     pub name: String,
     /// Horizon, warm-up, replications, seed, target.
     pub run: RunSettings,
-    /// λ(t).
-    pub arrivals: ArrivalProfile,
+    /// The arrival processes (one, or one per zone with its own arrivals).
+    pub sources: Vec<ArrivalSource>,
+    /// Distances and travel times; `None` means travel is zero.
+    pub geography: Option<Geography>,
+    /// Districts, by id (a single zone `all` without geography).
+    pub zones: Vec<Zone>,
+    /// Where clients start, by id.
+    pub origins: Vec<Origin>,
     /// Service types, by id.
     pub services: Vec<Service>,
     /// Offices, by id.
@@ -76,7 +78,12 @@ pub struct Model {
 /// Tolerance on the sum of service shares (written shares are often rounded decimals).
 const SHARE_TOLERANCE: f64 = 1e-6;
 
-fn unique_name(seen: &mut HashSet<String>, name: &str, path: String, what: &str) -> Result<(), ScenarioError> {
+pub(crate) fn unique_name(
+    seen: &mut HashSet<String>,
+    name: &str,
+    path: String,
+    what: &str,
+) -> Result<(), ScenarioError> {
     if name.trim().is_empty() {
         return Err(ScenarioError::at(path, format!("{what} names must not be empty")));
     }
@@ -90,12 +97,23 @@ fn unique_name(seen: &mut HashSet<String>, name: &str, path: String, what: &str)
 }
 
 impl Model {
-    /// Checks a scenario and builds the model. The error names the key path of the first problem.
+    /// Checks a scenario that names no other file and builds the model. The error names the
+    /// key path of the first problem.
     pub fn from_scenario(s: &Scenario) -> Result<Model, ScenarioError> {
+        Self::from_scenario_with(s, &|name: &str| {
+            Err(format!("cannot read `{name}`: no files are available"))
+        })
+    }
+
+    /// Checks a scenario and builds the model; `read` returns the text of files it names.
+    pub fn from_scenario_with(
+        s: &Scenario,
+        read: &dyn Fn(&str) -> Result<String, String>,
+    ) -> Result<Model, ScenarioError> {
         let run = Self::run_settings(s)?;
-        let arrivals = ArrivalProfile::from_section(&s.arrivals)?;
+        let demand = Demand::from_scenario(s, read)?;
         let services = Self::services(s)?;
-        let offices = Self::offices(s)?;
+        let offices = Self::offices(s, demand.geography.is_some())?;
         let mut policies = Vec::with_capacity(s.policies.len());
         let mut names = HashSet::new();
         if s.policies.is_empty() {
@@ -108,15 +126,17 @@ impl Model {
             ));
         }
         for (i, p) in s.policies.iter().enumerate() {
-            let kind = PolicyKind::from_section(p, &format!("policy[{i}]"), offices.len())?;
-            let name = p.name.clone().unwrap_or_else(|| p.kind.clone());
-            unique_name(&mut names, &name, format!("policy[{i}].name"), "policy")?;
-            policies.push(PolicySpec { name, kind });
+            let spec = PolicySpec::from_section(p, &format!("policy[{i}]"), offices.len(), demand.geography.is_some())?;
+            unique_name(&mut names, &spec.name, format!("policy[{i}].name"), "policy")?;
+            policies.push(spec);
         }
         Ok(Model {
             name: s.name.clone().unwrap_or_else(|| "unnamed scenario".into()),
             run,
-            arrivals,
+            sources: demand.sources,
+            geography: demand.geography,
+            zones: demand.zones,
+            origins: demand.origins,
             services,
             offices,
             policies,
@@ -199,7 +219,7 @@ impl Model {
         Ok(services)
     }
 
-    fn offices(s: &Scenario) -> Result<Vec<Office>, ScenarioError> {
+    fn offices(s: &Scenario, geography: bool) -> Result<Vec<Office>, ScenarioError> {
         if s.offices.is_empty() {
             return Err(ScenarioError::at(
                 "office",
@@ -224,10 +244,33 @@ impl Model {
                         format!("must be a finite number greater than 0, got {speed}"),
                     ));
                 }
+                let location = match (o.location, geography) {
+                    (Some(p), true) if p.iter().all(|v| v.is_finite()) => Some(p),
+                    (Some(p), true) => {
+                        return Err(ScenarioError::at(
+                            format!("{path}.location"),
+                            format!("coordinates must be finite numbers (km), got {p:?}"),
+                        ))
+                    }
+                    (None, true) => {
+                        return Err(ScenarioError::at(
+                            format!("{path}.location"),
+                            "with `[geography]` every office needs `location = [x_km, y_km]`",
+                        ))
+                    }
+                    (Some(_), false) => {
+                        return Err(ScenarioError::at(
+                            format!("{path}.location"),
+                            "office locations need a `[geography]` section (metric, speed_kmh, overhead) and zones",
+                        ))
+                    }
+                    (None, false) => None,
+                };
                 Ok(Office {
                     name: o.name.clone(),
                     counters,
                     speed,
+                    location,
                 })
             })
             .collect()
@@ -255,13 +298,33 @@ impl Model {
     }
 
     /// Average arrival rate over the times of the horizon when clients arrive at all (the
-    /// opening pieces of a daily schedule), clients per minute.
+    /// opening pieces of a daily schedule), clients per minute, all sources together.
     pub fn mean_rate(&self) -> f64 {
-        let active = self.arrivals.active_minutes(self.run.horizon);
+        let h = self.run.horizon;
+        let active = self
+            .sources
+            .iter()
+            .map(|s| s.profile.active_minutes(h))
+            .fold(0.0, f64::max);
+        let expected: f64 = self.sources.iter().map(|s| s.profile.expected_arrivals(h)).sum();
         if active > 0.0 {
-            self.arrivals.expected_arrivals(self.run.horizon) / active
+            expected / active
         } else {
             0.0
         }
+    }
+
+    /// The highest total arrival rate at any time of the day, clients per minute.
+    pub fn peak_rate(&self) -> f64 {
+        let mut instants: Vec<f64> = vec![0.0];
+        for s in &self.sources {
+            if let ArrivalProfile::Daily(pieces) = &s.profile {
+                instants.extend(pieces.iter().map(|p| p.start));
+            }
+        }
+        instants
+            .iter()
+            .map(|&t| self.sources.iter().map(|s| s.profile.rate_at(t)).sum::<f64>())
+            .fold(0.0, f64::max)
     }
 }

@@ -8,20 +8,34 @@
 //! Built-in policies break ties uniformly at random with the policy's own `Choice` stream, so
 //! symmetric offices are treated symmetrically and the draws never disturb the clients' streams.
 
+mod board_corrected;
+mod candidates;
+mod join_idle;
 mod least_expected_wait;
+mod logit_choice;
+mod nearest;
 mod power_of_d;
 mod random;
 mod round_robin;
 mod shortest_queue;
+mod spec;
+mod travel_plus_wait;
+mod weighted_random;
 
+pub use board_corrected::BoardCorrected;
+pub use candidates::CandidateTable;
+pub use join_idle::JoinIdle;
 pub use least_expected_wait::LeastExpectedWait;
+pub use logit_choice::LogitChoice;
+pub use nearest::Nearest;
 pub use power_of_d::PowerOfD;
 pub use random::RandomPolicy;
 pub use round_robin::RoundRobin;
 pub use shortest_queue::ShortestQueue;
+pub use spec::{BoardShows, Information, PolicyKind, PolicySpec, Reach, POLICY_KINDS};
+pub use travel_plus_wait::TravelPlusWait;
+pub use weighted_random::WeightedRandom;
 
-use crate::model::Model;
-use crate::scenario::{PolicySection, ScenarioError};
 use crate::SimRng;
 use rand::Rng;
 use std::cmp::Ordering;
@@ -31,21 +45,37 @@ use std::cmp::Ordering;
 pub struct ClientView<'a> {
     /// The client's service type (index into the model's services).
     pub service: usize,
-    /// The offices this client may be sent to; never empty.
+    /// The client's zone (index into the model's zones).
+    pub zone: usize,
+    /// The offices this client may be sent to; never empty. With a candidate limit they are
+    /// sorted nearest first; otherwise in office order.
     pub candidates: &'a [usize],
+    /// Travel time in minutes from the client's starting point to each candidate, in the same
+    /// order as `candidates` (all zero without geography).
+    pub travel: &'a [f64],
 }
 
 /// What a policy may know of the offices at decision time, indexed by office id.
+///
+/// `present` and `busy` are the crowding board: the live state when the policy's board
+/// refreshes continuously (`refresh = 0`), else the state at the last refresh, `board_time`.
 #[derive(Debug, Clone, Copy)]
 pub struct SystemView<'a> {
     /// The current simulated time (minutes).
     pub now: f64,
     /// Counters per office.
     pub counters: &'a [u32],
-    /// Clients present per office (waiting plus in service).
+    /// Clients present per office (waiting plus in service), as the board shows it.
     pub present: &'a [u32],
-    /// Busy counters per office.
+    /// Busy counters per office, as the board shows it.
     pub busy: &'a [u32],
+    /// Clients this policy has sent to each office since the board's last refresh (all zero
+    /// with a live board).
+    pub sent: &'a [u32],
+    /// When the board was last refreshed (equal to `now` for a live board).
+    pub board_time: f64,
+    /// What the board announces, for policies that read an announced wait.
+    pub shows: BoardShows,
     /// Mean service duration per office over the demand mix, its speed applied (minutes).
     pub mean_service: &'a [f64],
 }
@@ -59,9 +89,25 @@ impl SystemView<'_> {
     /// Expected wait of a newcomer at office `i`: `max(Q - c + 1, 0) * E[S] / c`, the clients
     /// ahead of it beyond the free counters, served `c` at a time.
     pub fn expected_wait(&self, i: usize) -> f64 {
-        let c = self.counters[i];
-        let ahead = (self.present[i] + 1).saturating_sub(c);
-        f64::from(ahead) * self.mean_service[i] / f64::from(c)
+        self.expected_wait_with(i, f64::from(self.present[i]))
+    }
+
+    /// The expected wait at office `i` if `present` clients were there.
+    pub fn expected_wait_with(&self, i: usize, present: f64) -> f64 {
+        let c = f64::from(self.counters[i]);
+        (present + 1.0 - c).max(0.0) * self.mean_service[i] / c
+    }
+
+    /// The wait the board announces for office `i`: the expected wait, or, when the board
+    /// shows the number waiting, that number times the mean service time per counter.
+    pub fn announced_wait(&self, i: usize) -> f64 {
+        match self.shows {
+            BoardShows::ExpectedWait => self.expected_wait(i),
+            BoardShows::Waiting => {
+                let waiting = self.present[i].saturating_sub(self.busy[i]);
+                f64::from(waiting) * self.mean_service[i] / f64::from(self.counters[i])
+            }
+        }
     }
 }
 
@@ -74,78 +120,6 @@ pub trait AllocationPolicy: Send {
 impl<P: AllocationPolicy + ?Sized> AllocationPolicy for Box<P> {
     fn choose(&mut self, client: &ClientView<'_>, system: &SystemView<'_>, rng: &mut SimRng) -> usize {
         (**self).choose(client, system, rng)
-    }
-}
-
-/// The built-in policy kinds a scenario may name.
-pub const POLICY_KINDS: &str = "random, round-robin, shortest-queue, least-expected-wait, power-of-d (with d)";
-
-/// A built-in policy with its parameters, as validated from `[[policy]]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PolicyKind {
-    /// [`RandomPolicy`].
-    Random,
-    /// [`RoundRobin`].
-    RoundRobin,
-    /// [`ShortestQueue`].
-    ShortestQueue,
-    /// [`LeastExpectedWait`].
-    LeastExpectedWait,
-    /// [`PowerOfD`] with `d` sampled offices.
-    PowerOfD {
-        /// Offices sampled per decision.
-        d: usize,
-    },
-}
-
-impl PolicyKind {
-    /// Validates a `[[policy]]` section; `path` is its key path, `offices` the number of offices.
-    pub fn from_section(p: &PolicySection, path: &str, offices: usize) -> Result<PolicyKind, ScenarioError> {
-        let kind = match p.kind.as_str() {
-            "random" => PolicyKind::Random,
-            "round-robin" => PolicyKind::RoundRobin,
-            "shortest-queue" => PolicyKind::ShortestQueue,
-            "least-expected-wait" => PolicyKind::LeastExpectedWait,
-            "power-of-d" => {
-                let d = p.d.ok_or_else(|| {
-                    ScenarioError::at(
-                        format!("{path}.d"),
-                        "`power-of-d` needs `d`, the number of offices sampled",
-                    )
-                })?;
-                if d == 0 || d as usize > offices {
-                    return Err(ScenarioError::at(
-                        format!("{path}.d"),
-                        format!("must be between 1 and the number of offices ({offices}), got {d}"),
-                    ));
-                }
-                return Ok(PolicyKind::PowerOfD { d: d as usize });
-            }
-            other => {
-                return Err(ScenarioError::at(
-                    format!("{path}.kind"),
-                    format!("unknown policy kind `{other}`; allowed: {POLICY_KINDS}"),
-                ))
-            }
-        };
-        if p.d.is_some() {
-            return Err(ScenarioError::at(
-                format!("{path}.d"),
-                format!("`d` is a parameter of `power-of-d` only, not of `{}`", p.kind),
-            ));
-        }
-        Ok(kind)
-    }
-
-    /// A fresh instance of this policy for one replication of `model`.
-    pub fn build(&self, _model: &Model) -> Box<dyn AllocationPolicy> {
-        match *self {
-            PolicyKind::Random => Box::new(RandomPolicy),
-            PolicyKind::RoundRobin => Box::new(RoundRobin::default()),
-            PolicyKind::ShortestQueue => Box::new(ShortestQueue),
-            PolicyKind::LeastExpectedWait => Box::new(LeastExpectedWait),
-            PolicyKind::PowerOfD { d } => Box::new(PowerOfD::new(d)),
-        }
     }
 }
 

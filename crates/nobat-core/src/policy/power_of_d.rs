@@ -49,6 +49,7 @@ impl AllocationPolicy for PowerOfD {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::BoardShows;
     use crate::random::{stream, StreamKind};
 
     #[test]
@@ -61,13 +62,18 @@ mod tests {
             p.choose(
                 &ClientView {
                     service: 0,
+                    zone: 0,
                     candidates: &candidates,
+                    travel: &[0.0; 6],
                 },
                 &SystemView {
                     now: 0.0,
                     counters: &[1; 6],
                     present: &[0; 6],
                     busy: &[0; 6],
+                    sent: &[0; 6],
+                    board_time: 0.0,
+                    shows: BoardShows::ExpectedWait,
                     mean_service: &[1.0; 6],
                 },
                 &mut rng,

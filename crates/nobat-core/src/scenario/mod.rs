@@ -23,8 +23,14 @@ pub struct Scenario {
     pub description: Option<String>,
     /// How long to simulate and how often.
     pub run: RunSection,
-    /// How clients arrive.
+    /// How clients arrive (optional when every zone has its own arrivals).
+    #[serde(default)]
     pub arrivals: ArrivalsSection,
+    /// Distances and travel times.
+    pub geography: Option<GeographySection>,
+    /// Districts where clients start (`[[zone]]`).
+    #[serde(rename = "zone", default)]
+    pub zones: Vec<ZoneSection>,
     /// The service types (`[[service]]`).
     #[serde(rename = "service", default)]
     pub services: Vec<ServiceSection>,
@@ -53,7 +59,7 @@ pub struct RunSection {
 }
 
 /// `[arrivals]`: a constant Poisson rate or a daily piecewise-constant schedule.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalsSection {
     /// Clients per minute.
@@ -74,6 +80,38 @@ pub struct ScheduleEntry {
     pub to: Minutes,
     /// Clients per hour during the piece.
     pub per_hour: f64,
+}
+
+/// `[geography]`: how distance becomes travel time.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeographySection {
+    /// `"euclidean"` (default) or `"manhattan"`.
+    pub metric: Option<String>,
+    /// Average travel speed, km per hour.
+    pub speed_kmh: f64,
+    /// Fixed time added to every trip (default 0).
+    pub overhead: Option<Minutes>,
+    /// A CSV file of origin points (`x_km,y_km,weight[,zone]`), instead of `[[zone]]`.
+    pub origins: Option<String>,
+}
+
+/// `[[zone]]`: a district where clients start, a point or a rectangle.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneSection {
+    /// A unique name.
+    pub name: String,
+    /// A point `[x_km, y_km]`.
+    pub location: Option<[f64; 2]>,
+    /// A rectangle `[x0_km, y0_km, x1_km, y1_km]`; clients start uniformly inside it.
+    pub area: Option<[f64; 4]>,
+    /// This zone's share of `[arrivals]` (normalised over the zones).
+    pub weight: Option<f64>,
+    /// This zone's own arrivals, clients per minute (instead of a weight).
+    pub rate: Option<f64>,
+    /// This zone's own daily schedule (instead of a weight).
+    pub schedule: Option<Vec<ScheduleEntry>>,
 }
 
 /// `[[service]]`: one type of case.
@@ -98,6 +136,8 @@ pub struct OfficeSection {
     pub counters: Option<u32>,
     /// A factor dividing service durations at this office (default 1).
     pub speed: Option<f64>,
+    /// Where the office is, `[x_km, y_km]` (required with `[geography]`).
+    pub location: Option<[f64; 2]>,
 }
 
 /// `[[policy]]`: one allocation policy to compare.
@@ -108,8 +148,27 @@ pub struct PolicySection {
     pub name: Option<String>,
     /// Which rule: see [`crate::policy::POLICY_KINDS`].
     pub kind: String,
-    /// Offices sampled by `power-of-d`.
+    /// Offices sampled by `power-of-d` (and by a `join-idle` fallback of that kind).
     pub d: Option<u32>,
+    /// Only the `k` nearest offices are considered.
+    pub candidates: Option<u32>,
+    /// Only offices within this many km are considered (the nearest one if none is).
+    pub radius_km: Option<f64>,
+    /// How often the crowding board is refreshed (0 = live, the default).
+    pub refresh: Option<Minutes>,
+    /// What the board shows: `"expected-wait"` (default) or `"waiting"`.
+    pub shows: Option<String>,
+    /// Share of clients who follow the policy; the others go to their nearest office (default 1).
+    pub compliance: Option<f64>,
+    /// Weight of a minute of travel against a minute of wait (`travel-plus-wait`,
+    /// `board-corrected`; default 1).
+    pub travel_weight: Option<f64>,
+    /// Logit sensitivity to travel, per minute (`logit-choice`).
+    pub a: Option<f64>,
+    /// Logit sensitivity to the announced wait, per minute (`logit-choice`).
+    pub b: Option<f64>,
+    /// The policy used by `join-idle` when no candidate has an idle counter (default `random`).
+    pub fallback: Option<String>,
 }
 
 /// A distribution as written: `{ dist = "lognormal", mean = 10, cv = 0.6 }`.
@@ -150,7 +209,22 @@ impl Scenario {
 }
 
 /// Parses and validates a scenario in one step, locating validation errors in `source`.
+///
+/// A scenario that names another file (`geography.origins`) needs [`load_with`].
 pub fn load(source: &str) -> Result<crate::model::Model, ScenarioError> {
+    load_with(source, &|name: &str| {
+        Err(format!(
+            "cannot read `{name}`: this scenario was given as text, without files"
+        ))
+    })
+}
+
+/// Like [`load`], with `read` returning the text of a file the scenario names (the caller
+/// resolves the name, e.g. relative to the scenario's folder).
+pub fn load_with(
+    source: &str,
+    read: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<crate::model::Model, ScenarioError> {
     let scenario = Scenario::from_toml(source)?;
-    crate::model::Model::from_scenario(&scenario).map_err(|e| e.locate_in(source))
+    crate::model::Model::from_scenario_with(&scenario, read).map_err(|e| e.locate_in(source))
 }

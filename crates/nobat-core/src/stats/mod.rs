@@ -4,12 +4,14 @@
 //! Every structure here merges exactly, so per-replication results combine into pooled ones.
 
 mod accumulator;
+mod fairness;
 mod histogram;
 mod interval;
 
 pub use accumulator::Accumulator;
+pub use fairness::weighted_gini;
 pub use histogram::WaitHistogram;
 pub use interval::{mean_and_half_width, student_t_975};
 
 mod replication;
-pub use replication::{OfficeStats, ReplicationStats, ServiceStats};
+pub use replication::{OfficeStats, ReplicationStats, ServiceStats, ZoneStats};

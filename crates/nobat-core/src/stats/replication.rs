@@ -35,6 +35,19 @@ pub struct ServiceStats {
     pub wait_hist: WaitHistogram,
 }
 
+/// What one zone measured in one replication.
+#[derive(Debug, Clone, Default)]
+pub struct ZoneStats {
+    /// Counted clients who started from this zone.
+    pub clients: u64,
+    /// Waits of those served.
+    pub wait: Accumulator,
+    /// Their distribution.
+    pub wait_hist: WaitHistogram,
+    /// Their travel times.
+    pub travel: Accumulator,
+}
+
 /// Statistics of one replication. Clients created before the warm-up are simulated but not
 /// counted; memory does not grow with the number of clients.
 #[derive(Debug, Clone)]
@@ -51,12 +64,16 @@ pub struct ReplicationStats {
     pub sojourn: Accumulator,
     /// Decision to arrival at the office.
     pub travel: Accumulator,
+    /// Its distribution.
+    pub travel_hist: WaitHistogram,
     /// Counted served clients whose wait was within the target (when one is set).
     pub within_target: u64,
     /// Per office, by id.
     pub offices: Vec<OfficeStats>,
     /// Per service type, by id.
     pub services: Vec<ServiceStats>,
+    /// Per zone, by id.
+    pub zones: Vec<ZoneStats>,
     /// The last service completion of any client, counted or not (minutes).
     pub last_departure: f64,
     /// When the run ended (the last event).
@@ -75,6 +92,7 @@ impl ReplicationStats {
             wait_hist: WaitHistogram::new(),
             sojourn: Accumulator::new(),
             travel: Accumulator::new(),
+            travel_hist: WaitHistogram::new(),
             within_target: 0,
             offices: model
                 .offices
@@ -92,6 +110,7 @@ impl ReplicationStats {
                 })
                 .collect(),
             services: model.services.iter().map(|_| ServiceStats::default()).collect(),
+            zones: model.zones.iter().map(|_| ZoneStats::default()).collect(),
             last_departure: 0.0,
             end: 0.0,
             warmup: model.run.warmup,
@@ -135,6 +154,7 @@ impl Recorder for ReplicationStats {
     fn client_created(&mut self, _t: f64, client: &Client) {
         if self.counted(client) {
             self.arrived += 1;
+            self.zones[client.zone as usize].clients += 1;
         }
     }
 
@@ -174,8 +194,10 @@ impl Recorder for ReplicationStats {
         self.served += 1;
         self.wait.record(wait);
         self.wait_hist.record_in(bucket, wait);
+        let travel = client.travel();
         self.sojourn.record(wait + client.duration);
-        self.travel.record(client.travel());
+        self.travel.record(travel);
+        self.travel_hist.record(travel);
         if wait <= self.target {
             self.within_target += 1;
         }
@@ -187,6 +209,10 @@ impl Recorder for ReplicationStats {
         s.served += 1;
         s.wait.record(wait);
         s.wait_hist.record_in(bucket, wait);
+        let z = &mut self.zones[client.zone as usize];
+        z.wait.record(wait);
+        z.wait_hist.record_in(bucket, wait);
+        z.travel.record(travel);
     }
 
     fn finished(&mut self, t: f64) {

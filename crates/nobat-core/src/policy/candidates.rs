@@ -1,0 +1,84 @@
+//! [`CandidateTable`]: the offices each origin may consider, computed once per policy so that a
+//! decision costs O(candidates), not O(offices).
+
+use super::Reach;
+use crate::model::Model;
+
+/// Candidate offices per origin: all offices (in office order) without a limit, else the
+/// offices allowed by the [`Reach`], nearest first, ranked from the origin's centre.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateTable {
+    offsets: Vec<usize>,
+    offices: Vec<usize>,
+    shared: bool,
+}
+
+impl CandidateTable {
+    /// The table for `model`'s origins under `reach`.
+    pub fn new(model: &Model, reach: &Reach) -> Self {
+        let n = model.offices.len();
+        let Some(geo) = model
+            .geography
+            .filter(|_| reach.nearest.is_some() || reach.radius_km.is_some())
+        else {
+            return CandidateTable {
+                offsets: vec![0, n],
+                offices: (0..n).collect(),
+                shared: true,
+            };
+        };
+        let mut offsets = Vec::with_capacity(model.origins.len() + 1);
+        let mut offices = Vec::new();
+        let mut ranked: Vec<(f64, usize)> = Vec::with_capacity(n);
+        offsets.push(0);
+        for origin in &model.origins {
+            let centre = origin.place.centre();
+            ranked.clear();
+            ranked.extend(
+                model
+                    .offices
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| (geo.distance(centre, o.location.unwrap_or_default()), i)),
+            );
+            ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let within = match reach.radius_km {
+                Some(r) => ranked.iter().take_while(|(d, _)| *d <= r).count().max(1),
+                None => n,
+            };
+            let keep = within.min(reach.nearest.unwrap_or(n));
+            offices.extend(ranked[..keep].iter().map(|&(_, i)| i));
+            offsets.push(offices.len());
+        }
+        CandidateTable {
+            offsets,
+            offices,
+            shared: false,
+        }
+    }
+
+    /// The candidates of `origin`; never empty.
+    #[inline]
+    pub fn for_origin(&self, origin: usize) -> &[usize] {
+        if self.shared {
+            &self.offices
+        } else {
+            &self.offices[self.offsets[origin]..self.offsets[origin + 1]]
+        }
+    }
+
+    /// Where `office` stands among the candidates of `origin`, if it is one.
+    #[inline]
+    pub fn position(&self, origin: usize, office: usize) -> Option<usize> {
+        if self.shared {
+            (office < self.offices.len()).then_some(office)
+        } else {
+            self.for_origin(origin).iter().position(|&i| i == office)
+        }
+    }
+
+    /// The largest number of candidates any origin has.
+    pub fn max_len(&self) -> usize {
+        self.offsets.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0)
+    }
+}
