@@ -745,6 +745,7 @@ mod accounting {
             id,
             service: 0,
             zone: 0,
+            office: 0,
             created: id as f64,
             arrived: id as f64,
             work: 1.0,

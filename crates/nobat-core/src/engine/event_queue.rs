@@ -1,6 +1,18 @@
 //! [`EventQueue`]: the future event list, ordered by (time, phase, sequence number).
+//!
+//! A discrete-event simulation only ever asks for the earliest event, and never schedules an
+//! event before the one it is processing (a duration is never negative). That makes the keys
+//! *monotone*, and a radix heap fits: events sit in buckets by the highest bit in which their
+//! key differs from the last key popped, so pushing is an append and popping touches one bucket.
+//! Unlike a binary heap, whose cost grows with the logarithm of the pending events (thousands of
+//! travelling clients and busy counters in a large city), this costs about the same for 10 or
+//! 10,000 pending events.
+//!
+//! The key is 128 bits: the time's IEEE-754 bits (which order like the numbers for times of 0 or
+//! more), then the phase, then the sequence number. Every key is unique, so the order is total
+//! and the same on every run.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 /// Which events go first among those at the same instant: a counter freed at `t` can serve a
@@ -18,77 +30,174 @@ pub enum Phase {
     Arrival = 3,
 }
 
-/// Bits of `order` below the phase: room for 2^60 events per run.
+/// Bits of the key's low word below the phase: room for 2^60 events per run.
 const SEQ_BITS: u32 = 60;
+/// Buckets 1 to 128: bucket `b` holds keys whose highest bit differing from `last` is `b - 1`.
+const BUCKETS: usize = 128;
 
-/// A scheduled event. The phase and the sequence number share one `u64` (phase in the top
-/// bits), so an entry stays small and cheap to move while the heap sifts.
+/// A scheduled event with its key, split in two words so that an entry is aligned to 8 bytes,
+/// not 16: with a 4-byte event, 24 bytes an entry.
 struct Entry<E> {
-    time: f64,
-    order: u64,
+    hi: u64,
+    lo: u64,
     event: E,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    /// Reversed, so that the max-heap pops the earliest entry.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.time.total_cmp(&self.time).then(other.order.cmp(&self.order))
+impl<E> Entry<E> {
+    #[inline]
+    fn key(&self) -> u128 {
+        (u128::from(self.hi) << 64) | u128::from(self.lo)
     }
 }
 
-/// A priority queue of events keyed by (time, phase, insertion sequence).
+/// The key of an event: time bits, then phase, then sequence number.
+#[inline]
+fn key(time: f64, phase: Phase, seq: u64) -> u128 {
+    // `+ 0.0` turns -0.0 into +0.0, whose bits order correctly.
+    let bits = (time + 0.0).to_bits();
+    (u128::from(bits) << 64) | (u128::from(phase as u64) << SEQ_BITS) | u128::from(seq)
+}
+
+const PHASES: [Phase; 4] = [Phase::Departure, Phase::OfficeArrival, Phase::Refresh, Phase::Arrival];
+
+impl<E> Entry<E> {
+    #[inline]
+    fn open(self) -> (f64, Phase, E) {
+        (
+            f64::from_bits(self.hi),
+            PHASES[(self.lo >> SEQ_BITS) as usize & 3],
+            self.event,
+        )
+    }
+}
+
+/// A priority queue of events keyed by (time, phase, insertion sequence), for monotone use.
 ///
 /// Two events at the same time and phase pop in the order they were pushed, so a run is the
-/// same every time. The heap's storage is reused: pushing allocates only when the queue grows
-/// beyond its largest size so far.
+/// same every time. An event pushed with a key below the last one popped (a zero-length service
+/// starting during an arrival at the same instant: a departure, phase 0, while phase 3 is being
+/// processed) is still the smallest pending key, and waits in a small side heap that pops first.
+/// Buckets keep their storage, so pushing allocates only while the queue grows beyond its
+/// largest size so far.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    buckets: Vec<Vec<Entry<E>>>,
+    /// Bit `b - 1` is set when bucket `b` is not empty.
+    occupied: u128,
+    /// The key of the last event popped.
+    last: u128,
+    /// Keys below `last` (rare; see the type's documentation).
+    early: BinaryHeap<Reverse<EarlyEntry<E>>>,
+    len: usize,
     seq: u64,
+}
+
+/// An entry of the side heap, ordered by key alone.
+struct EarlyEntry<E>(Entry<E>);
+
+impl<E> PartialEq for EarlyEntry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.key() == other.0.key()
+    }
+}
+impl<E> Eq for EarlyEntry<E> {}
+impl<E> PartialOrd for EarlyEntry<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<E> Ord for EarlyEntry<E> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.key().cmp(&other.0.key())
+    }
 }
 
 impl<E> EventQueue<E> {
     /// An empty queue with room for `capacity` events.
     pub fn with_capacity(capacity: usize) -> Self {
+        let mut buckets: Vec<Vec<Entry<E>>> = (0..=BUCKETS).map(|_| Vec::new()).collect();
+        // The top buckets take most pushes (keys far from `last`); reserve there.
+        for b in buckets.iter_mut().skip(BUCKETS - 12) {
+            b.reserve(capacity / 4 + 1);
+        }
         EventQueue {
-            heap: BinaryHeap::with_capacity(capacity),
+            buckets,
+            occupied: 0,
+            last: 0,
+            early: BinaryHeap::new(),
+            len: 0,
             seq: 0,
         }
     }
 
-    /// Schedules `event` at `time`.
+    #[inline]
+    fn bucket_of(&self, key: u128) -> usize {
+        (128 - (key ^ self.last).leading_zeros()) as usize
+    }
+
+    #[inline]
+    fn place(&mut self, entry: Entry<E>) {
+        let b = self.bucket_of(entry.key());
+        self.buckets[b].push(entry);
+        self.occupied |= 1 << (b - 1);
+    }
+
+    /// Schedules `event` at `time` (finite, not negative).
     #[inline]
     pub fn push(&mut self, time: f64, phase: Phase, event: E) {
         debug_assert!(time.is_finite() && time >= 0.0, "event time {time}");
         self.seq += 1;
-        let order = ((phase as u64) << SEQ_BITS) | self.seq;
-        self.heap.push(Entry { time, order, event });
+        let k = key(time, phase, self.seq);
+        let entry = Entry {
+            hi: (k >> 64) as u64,
+            lo: k as u64,
+            event,
+        };
+        self.len += 1;
+        if k < self.last {
+            self.early.push(Reverse(EarlyEntry(entry)));
+        } else {
+            self.place(entry);
+        }
     }
 
-    /// Removes and returns the earliest event with its time.
+    /// Removes and returns the earliest event with its time and phase.
     #[inline]
-    pub fn pop(&mut self) -> Option<(f64, E)> {
-        self.heap.pop().map(|e| (e.time, e.event))
+    pub fn pop(&mut self) -> Option<(f64, Phase, E)> {
+        if let Some(Reverse(EarlyEntry(e))) = self.early.pop() {
+            self.len -= 1;
+            return Some(e.open());
+        }
+        if self.occupied == 0 {
+            return None;
+        }
+        let b = self.occupied.trailing_zeros() as usize + 1;
+        let mut bucket = std::mem::take(&mut self.buckets[b]);
+        self.occupied &= !(1 << (b - 1));
+        let (mut at, mut min) = (0, bucket[0].key());
+        for (i, e) in bucket.iter().enumerate().skip(1) {
+            if e.key() < min {
+                (at, min) = (i, e.key());
+            }
+        }
+        let first = bucket.swap_remove(at);
+        self.last = min;
+        // Every other key differs from the new `last` in a lower bit: each moves down.
+        for e in bucket.drain(..) {
+            self.place(e);
+        }
+        self.buckets[b] = bucket;
+        self.len -= 1;
+        Some(first.open())
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.len
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len == 0
     }
 }
 
@@ -97,19 +206,62 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A step of a simulation-like use: pop the earliest event, or push one `delay` half-minutes
+    /// after the current time (0 = at the current instant, possibly in an earlier phase).
+    #[derive(Debug, Clone)]
+    enum Op {
+        Pop,
+        Push { delay: u8, phase: u8 },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            1 => Just(Op::Pop),
+            2 => (0u8..12, 0u8..4).prop_map(|(delay, phase)| Op::Push { delay, phase }),
+        ]
+    }
+
     proptest! {
-        /// Against a reference: a stable sort by (time, phase) of the pushed events.
+        /// Against a reference: a list kept sorted by (time, phase, insertion order), used the
+        /// way the engine uses the queue (never pushing before the current time).
         #[test]
-        fn pops_in_time_phase_then_insertion_order(events in prop::collection::vec((0u8..20, any::<bool>()), 0..200)) {
+        fn pops_in_time_phase_then_insertion_order(ops in prop::collection::vec(op(), 0..400)) {
             let mut q = EventQueue::with_capacity(4);
-            for (i, &(t, dep)) in events.iter().enumerate() {
-                q.push(f64::from(t) * 0.5, if dep { Phase::Departure } else { Phase::Arrival }, i);
+            let mut reference: Vec<(f64, Phase, usize)> = Vec::new();
+            let mut now = 0.0;
+            for (i, op) in ops.iter().enumerate() {
+                match *op {
+                    Op::Push { delay, phase } => {
+                        let t = now + f64::from(delay) * 0.5;
+                        q.push(t, PHASES[phase as usize], i);
+                        reference.push((t, PHASES[phase as usize], i));
+                        reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+                    }
+                    Op::Pop => {
+                        let expected = (!reference.is_empty()).then(|| reference.remove(0));
+                        let got = q.pop();
+                        prop_assert_eq!(got, expected);
+                        if let Some((t, _, _)) = got {
+                            now = t;
+                        }
+                    }
+                }
+                prop_assert_eq!(q.len(), reference.len());
             }
-            let mut reference: Vec<(usize, &(u8, bool))> = events.iter().enumerate().collect();
-            reference.sort_by_key(|&(_, &(t, dep))| (t, !dep));
-            let popped: Vec<usize> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
-            let expected: Vec<usize> = reference.iter().map(|&(i, _)| i).collect();
-            prop_assert_eq!(popped, expected);
+            while let Some(got) = q.pop() {
+                prop_assert_eq!(got, reference.remove(0));
+            }
+            prop_assert!(reference.is_empty());
         }
+    }
+
+    #[test]
+    fn keys_order_like_times() {
+        let times = [0.0, 1e-300, 0.5, 1.0, 1.5, 1e6, 3.2e9];
+        for w in times.windows(2) {
+            assert!(key(w[0], Phase::Arrival, 9) < key(w[1], Phase::Departure, 1));
+        }
+        assert_eq!(key(-0.0, Phase::Arrival, 1), key(0.0, Phase::Arrival, 1));
+        assert!(key(2.0, Phase::Departure, 5) < key(2.0, Phase::Arrival, 1));
     }
 }

@@ -20,6 +20,8 @@ pub struct Client {
     pub service: u16,
     /// Zone it started from (index into the model's zones).
     pub zone: u32,
+    /// The office it was sent to (valid once allocated).
+    pub office: u32,
     /// When the client decided to seek service (minutes).
     pub created: f64,
     /// When it arrived at its office.
@@ -60,19 +62,16 @@ pub enum SimulationError {
     ThreadPool(String),
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Event {
-    Arrival { source: u32 },
-    OfficeArrival { office: u32, slot: u32 },
-    Departure { office: u32, slot: u32 },
-    Refresh,
-}
+/// What an event refers to; its phase says what it is: the arrival source for an arrival,
+/// the slab slot of the client for an office arrival or a departure, nothing for a refresh.
+/// Four bytes keep the event list's entries small.
+type Payload = u32;
 
 /// The state of one replication in progress.
 struct Simulation<'m> {
     model: &'m Model,
     setup: &'m PolicySetup,
-    events: EventQueue<Event>,
+    events: EventQueue<Payload>,
     /// Clients in service or travelling, referred to by the events.
     slab: ClientSlab,
     queues: Vec<VecDeque<Client>>,
@@ -88,6 +87,8 @@ struct Simulation<'m> {
     /// Clients sent per office since the last refresh (all zero with a live board).
     sent: Vec<u32>,
     mean_service: Vec<f64>,
+    /// Office speeds, by id (kept dense for the event loop).
+    speed: Vec<f64>,
     service_cdf: Vec<f64>,
     /// Travel times from the current client to its candidates (reused buffer).
     travel: Vec<f64>,
@@ -147,6 +148,7 @@ impl<'m> Simulation<'m> {
             board_time: 0.0,
             sent: vec![0; n],
             mean_service: model.offices.iter().map(|o| mix_mean / o.speed).collect(),
+            speed: model.offices.iter().map(|o| o.speed).collect(),
             counters,
             service_cdf,
             travel: Vec::with_capacity(setup.candidates.max_len()),
@@ -169,39 +171,39 @@ impl<'m> Simulation<'m> {
         let clocks: Vec<ArrivalClock> = model.sources.iter().map(|s| ArrivalClock::new(&s.profile)).collect();
         for (k, clock) in clocks.iter().enumerate() {
             if let Some(t) = clock.next_after(0.0, horizon, &mut self.arrival_rng) {
-                self.events.push(t, Phase::Arrival, Event::Arrival { source: k as u32 });
+                self.events.push(t, Phase::Arrival, k as Payload);
             }
         }
         let refresh = self.setup.information.refresh;
         if refresh > 0.0 && !self.setup.pooled {
-            self.events.push(0.0, Phase::Refresh, Event::Refresh);
+            self.events.push(0.0, Phase::Refresh, 0);
         }
         let mut now = 0.0;
-        while let Some((t, event)) = self.events.pop() {
+        while let Some((t, phase, payload)) = self.events.pop() {
             now = t;
-            match event {
-                Event::Arrival { source } => {
-                    let k = source as usize;
+            match phase {
+                Phase::Arrival => {
+                    let k = payload as usize;
                     self.new_client(t, k, policy, recorder)?;
                     if let Some(next) = clocks[k].next_after(t, horizon, &mut self.arrival_rng) {
-                        self.events.push(next, Phase::Arrival, Event::Arrival { source });
+                        self.events.push(next, Phase::Arrival, payload);
                     }
                 }
-                Event::OfficeArrival { office, slot } => {
-                    let client = self.slab.take(slot);
-                    self.arrive(t, office as usize, client, recorder);
+                Phase::OfficeArrival => {
+                    let client = self.slab.take(payload);
+                    self.arrive(t, client.office as usize, client, recorder);
                 }
-                Event::Departure { office, slot } => {
-                    let client = self.slab.take(slot);
-                    self.depart(t, office as usize, client, recorder);
+                Phase::Departure => {
+                    let client = self.slab.take(payload);
+                    self.depart(t, client.office as usize, client, recorder);
                 }
-                Event::Refresh => {
+                Phase::Refresh => {
                     self.board_present.copy_from_slice(&self.present);
                     self.board_busy.copy_from_slice(&self.busy);
                     self.sent.fill(0);
                     self.board_time = t;
                     if t + refresh <= horizon {
-                        self.events.push(t + refresh, Phase::Refresh, Event::Refresh);
+                        self.events.push(t + refresh, Phase::Refresh, 0);
                     }
                 }
             }
@@ -233,6 +235,7 @@ impl<'m> Simulation<'m> {
             id: self.next_id,
             service: service as u16,
             zone: zone as u32,
+            office: u32::MAX,
             created: t,
             arrived: t,
             work,
@@ -249,9 +252,11 @@ impl<'m> Simulation<'m> {
         self.travel.clear();
         match model.geography {
             Some(geo) => self.travel.extend(
-                candidates
+                self.setup
+                    .candidates
+                    .locations_for(origin)
                     .iter()
-                    .map(|&i| geo.travel_time(point, model.offices[i].location.unwrap_or_default())),
+                    .map(|&at| geo.travel_time(point, at)),
             ),
             None => self.travel.resize(candidates.len(), 0.0),
         }
@@ -289,16 +294,13 @@ impl<'m> Simulation<'m> {
             self.sent[office] += 1;
         }
         let travel = self.travel[k];
+        let client = Client {
+            office: office as u32,
+            ..client
+        };
         if travel > 0.0 {
             let slot = self.slab.insert(client);
-            self.events.push(
-                t + travel,
-                Phase::OfficeArrival,
-                Event::OfficeArrival {
-                    office: office as u32,
-                    slot,
-                },
-            );
+            self.events.push(t + travel, Phase::OfficeArrival, slot);
         } else {
             self.arrive(t, office, client, recorder);
         }
@@ -355,16 +357,10 @@ impl<'m> Simulation<'m> {
         self.busy[office] += 1;
         recorder.busy_changed(t, office, self.busy[office]);
         client.start = t;
-        client.duration = client.work / self.model.offices[office].speed;
+        client.duration = client.work / self.speed[office];
+        client.office = office as u32;
         let end = t + client.duration;
         let slot = self.slab.insert(client);
-        self.events.push(
-            end,
-            Phase::Departure,
-            Event::Departure {
-                office: office as u32,
-                slot,
-            },
-        );
+        self.events.push(end, Phase::Departure, slot);
     }
 }

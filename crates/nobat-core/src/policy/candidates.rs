@@ -10,6 +10,9 @@ use crate::model::Model;
 pub struct CandidateTable {
     offsets: Vec<usize>,
     offices: Vec<usize>,
+    /// The location of each entry of `offices`, side by side, so that computing a client's
+    /// travel times reads one contiguous run of memory.
+    locations: Vec<[f64; 2]>,
     shared: bool,
 }
 
@@ -17,6 +20,7 @@ impl CandidateTable {
     /// The table for `model`'s origins under `reach`.
     pub fn new(model: &Model, reach: &Reach) -> Self {
         let n = model.offices.len();
+        let location = |i: usize| model.offices[i].location.unwrap_or_default();
         let Some(geo) = model
             .geography
             .filter(|_| reach.nearest.is_some() || reach.radius_km.is_some())
@@ -24,6 +28,7 @@ impl CandidateTable {
             return CandidateTable {
                 offsets: vec![0, n],
                 offices: (0..n).collect(),
+                locations: (0..n).map(location).collect(),
                 shared: true,
             };
         };
@@ -50,9 +55,11 @@ impl CandidateTable {
             offices.extend(ranked[..keep].iter().map(|&(_, i)| i));
             offsets.push(offices.len());
         }
+        let locations = offices.iter().map(|&i| location(i)).collect();
         CandidateTable {
             offsets,
             offices,
+            locations,
             shared: false,
         }
     }
@@ -64,6 +71,17 @@ impl CandidateTable {
             &self.offices
         } else {
             &self.offices[self.offsets[origin]..self.offsets[origin + 1]]
+        }
+    }
+
+    /// The locations of the candidates of `origin`, in the same order (origin when the model
+    /// has no geography).
+    #[inline]
+    pub fn locations_for(&self, origin: usize) -> &[[f64; 2]] {
+        if self.shared {
+            &self.locations
+        } else {
+            &self.locations[self.offsets[origin]..self.offsets[origin + 1]]
         }
     }
 
