@@ -67,7 +67,7 @@ fn city_scale(c: &mut Criterion) {
         };
         group.throughput(Throughput::Elements(run().arrived));
         group.bench_function(BenchmarkId::new("travel-plus-wait, 10 candidates", offices), |b| {
-            b.iter(|| black_box(run().served))
+            b.iter(|| black_box(run().outcomes.served))
         });
     }
     group.finish();

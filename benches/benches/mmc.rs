@@ -46,7 +46,7 @@ fn mmc(c: &mut Criterion) {
             let setup = PolicySetup::from_spec(&model, &model.policies[0]);
             let mut policy = model.policies[0].kind.build(&model);
             run_replication(&model, 0, 1, &setup, &mut policy, &mut stats).expect("runs");
-            black_box(stats.served)
+            black_box(stats.outcomes.served)
         })
     });
     group.finish();

@@ -10,7 +10,7 @@ use crate::engine::{run_replication, PolicySetup, SimulationError};
 use crate::model::Model;
 use crate::policy::{AllocationPolicy, Information, PolicyKind, Reach};
 use crate::random::replication_seed;
-use crate::stats::{Accumulator, ReplicationStats, WaitHistogram};
+use crate::stats::{Accumulator, Outcomes, ReplicationStats, WaitHistogram};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -96,8 +96,8 @@ pub struct ReplicationSummary {
     pub seed: u64,
     /// Counted clients created.
     pub arrived: u64,
-    /// Counted clients served.
-    pub served: u64,
+    /// How the counted clients ended.
+    pub outcomes: Outcomes,
     /// Mean wait of counted served clients.
     pub wait_mean: Option<f64>,
     /// 90th percentile of their waits.
@@ -129,8 +129,8 @@ pub struct ReplicationSummary {
 pub struct OfficeTotals {
     /// Counted clients who arrived.
     pub arrived: u64,
-    /// Counted clients served.
-    pub served: u64,
+    /// How they ended.
+    pub outcomes: Outcomes,
     /// Pooled waits.
     pub wait_hist: WaitHistogram,
     /// Pooled waits (exact mean).
@@ -151,8 +151,8 @@ pub struct ZoneTotals {
 /// Pooled counts of one service type over all replications.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceTotals {
-    /// Counted clients served.
-    pub served: u64,
+    /// How its counted clients ended.
+    pub outcomes: Outcomes,
     /// Pooled waits.
     pub wait_hist: WaitHistogram,
 }
@@ -197,7 +197,7 @@ impl PolicyResult {
             replication,
             seed,
             arrived: s.arrived,
-            served: s.served,
+            outcomes: s.outcomes,
             wait_mean: s.wait.mean(),
             wait_p90: s.wait_hist.quantile(0.9),
             sojourn_mean: s.sojourn.mean(),
@@ -220,13 +220,13 @@ impl PolicyResult {
         self.wait.merge(&s.wait);
         for (t, o) in self.offices.iter_mut().zip(&s.offices) {
             t.arrived += o.arrived;
-            t.served += o.served;
+            t.outcomes.add(&o.outcomes);
             t.wait_hist.merge(&o.wait_hist);
             t.wait.merge(&o.wait);
             t.max_queue = t.max_queue.max(o.max_queue);
         }
         for (t, v) in self.services.iter_mut().zip(&s.services) {
-            t.served += v.served;
+            t.outcomes.add(&v.outcomes);
             t.wait_hist.merge(&v.wait_hist);
         }
     }

@@ -28,6 +28,12 @@ pub enum StreamKind {
     /// Whether each client follows the policy (compliance), so that the same clients comply
     /// under every policy with the same compliance.
     Compliance = 5,
+    /// Each client's patience, drawn at creation whether or not it ever waits.
+    Patience = 6,
+    /// Whether each client uses the virtual window.
+    Channel = 7,
+    /// Whether a client who finds a long queue balks.
+    Balk = 8,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits, so distinct inputs give distinct seeds.

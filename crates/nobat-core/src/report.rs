@@ -85,6 +85,10 @@ pub struct SummaryRow {
     pub wait_mean_gini: Num,
     /// 90th percentile of the travel time, pooled over replications.
     pub travel_p90: Num,
+    /// Counted clients who left at once on finding a long queue.
+    pub balked: u64,
+    /// Counted clients sent home (at closing, after closing, or with no open office).
+    pub turned_away: u64,
 }
 
 /// A row of `by_zone.csv`: one per policy and zone.
@@ -119,6 +123,14 @@ pub struct ServiceRow {
     pub wait_mean_ci95: Num,
     /// 90th percentile of the wait, pooled over replications.
     pub wait_p90: Num,
+    /// Counted clients of this service who reneged.
+    pub abandoned: u64,
+    /// Counted clients of this service who balked.
+    pub balked: u64,
+    /// Counted clients of this service who were blocked.
+    pub blocked: u64,
+    /// Counted clients of this service who were turned away.
+    pub turned_away: u64,
 }
 
 /// A row of `offices.csv`: one per policy and office.
@@ -140,6 +152,14 @@ pub struct OfficeRow {
     pub utilization: Num,
     /// The most clients waiting at once in any replication.
     pub max_queue: usize,
+    /// Counted clients who reneged here.
+    pub abandoned: u64,
+    /// Counted clients who balked here.
+    pub balked: u64,
+    /// Counted clients blocked here (office full).
+    pub blocked: u64,
+    /// Counted clients turned away here (at or after closing).
+    pub turned_away: u64,
 }
 
 /// A row of `replications.csv`: one per policy and replication.
@@ -167,6 +187,10 @@ pub struct ReplicationRow {
     pub utilization: Num,
     /// The last service completion (minutes).
     pub last_departure: Num,
+    /// Counted clients who balked in this replication.
+    pub balked: u64,
+    /// Counted clients turned away in this replication.
+    pub turned_away: u64,
 }
 
 /// A row of `comparison.csv`: each policy against the first, paired by replication.
@@ -223,10 +247,14 @@ impl Report {
                     ServiceRow {
                         policy: p.name.clone(),
                         service: s.name.clone(),
-                        served: p.services[k].served,
+                        served: p.services[k].outcomes.served,
                         wait_mean,
                         wait_mean_ci95,
                         wait_p90: Num(p.services[k].wait_hist.quantile(0.9)),
+                        abandoned: p.services[k].outcomes.abandoned,
+                        balked: p.services[k].outcomes.balked,
+                        blocked: p.services[k].outcomes.blocked,
+                        turned_away: p.services[k].outcomes.turned_away,
                     }
                 })
             })
@@ -239,11 +267,15 @@ impl Report {
                     policy: p.name.clone(),
                     office: o.name.clone(),
                     arrived: p.offices[i].arrived,
-                    served: p.offices[i].served,
+                    served: p.offices[i].outcomes.served,
                     wait_mean: across(&p.replications, |r| r.office_wait_mean[i]).0,
                     wait_p90: Num(p.offices[i].wait_hist.quantile(0.9)),
                     utilization: across(&p.replications, |r| r.office_utilization[i]).0,
                     max_queue: p.offices[i].max_queue,
+                    abandoned: p.offices[i].outcomes.abandoned,
+                    balked: p.offices[i].outcomes.balked,
+                    blocked: p.offices[i].outcomes.blocked,
+                    turned_away: p.offices[i].outcomes.turned_away,
                 })
             })
             .collect();
@@ -256,13 +288,15 @@ impl Report {
                     replication: r.replication,
                     seed: r.seed,
                     arrived: r.arrived,
-                    served: r.served,
-                    abandoned: 0,
-                    blocked: 0,
+                    served: r.outcomes.served,
+                    abandoned: r.outcomes.abandoned,
+                    blocked: r.outcomes.blocked,
                     wait_mean: Num(r.wait_mean),
                     wait_p90: Num(r.wait_p90),
                     utilization: Num(r.utilization),
                     last_departure: Num(Some(r.last_departure)),
+                    balked: r.outcomes.balked,
+                    turned_away: r.outcomes.turned_away,
                 })
             })
             .collect();
@@ -298,13 +332,14 @@ impl Report {
         let reps = &p.replications;
         let (wait_mean, wait_mean_ci95) = across(reps, |r| r.wait_mean);
         let q = |x| Num(p.wait_hist.quantile(x));
+        let total = |count: fn(&crate::stats::Outcomes) -> u64| reps.iter().map(|r| count(&r.outcomes)).sum();
         SummaryRow {
             policy: p.name.clone(),
             replications,
             arrived: reps.iter().map(|r| r.arrived).sum(),
-            served: reps.iter().map(|r| r.served).sum(),
-            abandoned: 0,
-            blocked: 0,
+            served: total(|o| o.served),
+            abandoned: total(|o| o.abandoned),
+            blocked: total(|o| o.blocked),
             wait_mean,
             wait_mean_ci95,
             wait_p50: q(0.5),
@@ -326,9 +361,11 @@ impl Report {
                     .iter()
                     .map(|o| o.wait.mean().unwrap_or(0.0))
                     .collect::<Vec<_>>(),
-                &p.offices.iter().map(|o| o.served as f64).collect::<Vec<_>>(),
+                &p.offices.iter().map(|o| o.outcomes.served as f64).collect::<Vec<_>>(),
             )),
             travel_p90: Num(p.travel_hist.quantile(0.9)),
+            balked: total(|o| o.balked),
+            turned_away: total(|o| o.turned_away),
         }
     }
 
@@ -405,10 +442,10 @@ macro_rules! header {
     };
 }
 
-header!(SummaryRow: policy, replications, arrived, served, abandoned, blocked, wait_mean, wait_mean_ci95, wait_p50, wait_p90, wait_p95, wait_p99, wait_max, sojourn_mean, travel_mean, utilization, sla_share, wait_p90_worst_office, wait_mean_gini, travel_p90);
-header!(ServiceRow: policy, service, served, wait_mean, wait_mean_ci95, wait_p90);
-header!(OfficeRow: policy, office, arrived, served, wait_mean, wait_p90, utilization, max_queue);
-header!(ReplicationRow: policy, replication, seed, arrived, served, abandoned, blocked, wait_mean, wait_p90, utilization, last_departure);
+header!(SummaryRow: policy, replications, arrived, served, abandoned, blocked, wait_mean, wait_mean_ci95, wait_p50, wait_p90, wait_p95, wait_p99, wait_max, sojourn_mean, travel_mean, utilization, sla_share, wait_p90_worst_office, wait_mean_gini, travel_p90, balked, turned_away);
+header!(ServiceRow: policy, service, served, wait_mean, wait_mean_ci95, wait_p90, abandoned, balked, blocked, turned_away);
+header!(OfficeRow: policy, office, arrived, served, wait_mean, wait_p90, utilization, max_queue, abandoned, balked, blocked, turned_away);
+header!(ReplicationRow: policy, replication, seed, arrived, served, abandoned, blocked, wait_mean, wait_p90, utilization, last_departure, balked, turned_away);
 header!(ComparisonRow: policy, baseline, wait_mean_diff, wait_mean_diff_ci95);
 header!(ZoneRow: policy, zone, clients, wait_mean, wait_p90, travel_mean);
 

@@ -664,11 +664,11 @@ mod accounting {
             }
             let s = &self.stats;
             let office_arrived: u64 = s.offices.iter().map(|o| o.arrived).sum();
-            let office_served: u64 = s.offices.iter().map(|o| o.served).sum();
+            let office_served: u64 = s.offices.iter().map(|o| o.outcomes.served).sum();
             let counts = [
                 ("created (audit)", self.created),
                 ("arrived", s.arrived),
-                ("served", s.served),
+                ("served", s.outcomes.served),
                 ("arrived at offices", office_arrived),
                 ("served at offices", office_served),
             ];
@@ -746,11 +746,14 @@ mod accounting {
             service: 0,
             zone: 0,
             office: 0,
+            origin: 0,
             created: id as f64,
             arrived: id as f64,
             work: 1.0,
+            patience: f64::INFINITY,
             start,
             duration: 1.0,
+            redirected: false,
         };
         let mut audit = Audit::new(&model);
         audit.client_created(0.0, &client(0, f64::NAN));
@@ -855,12 +858,12 @@ mod accounting {
                 .expect("the simulation runs");
             let p = &result.policies[0];
             for r in &p.replications {
-                prop_assert_eq!(r.arrived, r.served, "replication {}", r.replication);
+                prop_assert_eq!(r.arrived, r.outcomes.served, "replication {}", r.replication);
             }
             let arrived: u64 = p.replications.iter().map(|r| r.arrived).sum();
-            let served: u64 = p.replications.iter().map(|r| r.served).sum();
+            let served: u64 = p.replications.iter().map(|r| r.outcomes.served).sum();
             prop_assert_eq!(p.offices.iter().map(|o| o.arrived).sum::<u64>(), arrived);
-            prop_assert_eq!(p.offices.iter().map(|o| o.served).sum::<u64>(), served);
+            prop_assert_eq!(p.offices.iter().map(|o| o.outcomes.served).sum::<u64>(), served);
             for r in &p.replications {
                 let setup = PolicySetup::from_spec(&model, &model.policies[0]);
                 let mut policy = model.policies[0].kind.build(&model);

@@ -8,52 +8,57 @@ use rand::Rng;
 /// Produces successive arrival instants of the model's arrival process.
 pub struct ArrivalClock<'m> {
     profile: &'m ArrivalProfile,
-    /// Expected arrivals per day, to stop at once when the profile has none.
-    per_day: f64,
+    /// Whether any day has arrivals, to stop at once when none has.
+    any: bool,
 }
 
 impl<'m> ArrivalClock<'m> {
     /// A clock for `profile`.
     pub fn new(profile: &'m ArrivalProfile) -> Self {
-        let per_day = profile.expected_arrivals(DAY);
-        ArrivalClock { profile, per_day }
+        let any = profile.expected_arrivals(7.0 * DAY) > 0.0;
+        ArrivalClock { profile, any }
     }
 
     /// The first arrival strictly after `t`, or `None` if there is none before `horizon`.
     ///
-    /// A unit-rate exponential amount of cumulative intensity `e` is spent piece by piece: the
-    /// arrival falls where the integral of λ from `t` reaches `e`.
+    /// A unit-rate exponential amount of cumulative intensity `e` is spent piece by piece (each
+    /// piece's rate times its day's factor): the arrival falls where the integral of λ from `t`
+    /// reaches `e`.
     pub fn next_after(&self, t: f64, horizon: f64, rng: &mut SimRng) -> Option<f64> {
-        if self.per_day <= 0.0 {
+        if !self.any {
             return None;
         }
-        let e: f64 = -(1.0 - rng.random::<f64>()).ln();
-        let next = match self.profile {
-            ArrivalProfile::Constant(rate) => t + e / rate,
-            ArrivalProfile::Daily(pieces) => {
-                let mut e = e;
-                let mut now = t;
-                loop {
-                    let day = (now / DAY).floor();
-                    let tod = now - day * DAY;
-                    let Some(p) = pieces.iter().find(|p| p.end > tod) else {
-                        now = (day + 1.0) * DAY;
-                        continue;
-                    };
-                    let start = tod.max(p.start);
-                    let mass = p.rate * (p.end - start);
-                    if e < mass {
-                        break day * DAY + start + e / p.rate;
-                    }
-                    e -= mass;
-                    now = day * DAY + p.end;
-                    if now >= horizon {
-                        return None;
-                    }
+        let mut e: f64 = -(1.0 - rng.random::<f64>()).ln();
+        let mut now = t;
+        loop {
+            let day = (now / DAY).floor();
+            let factor = self.profile.day_factor(day as i64);
+            let tod = now - day * DAY;
+            let piece = if factor > 0.0 {
+                self.profile.pieces.iter().find(|p| p.end > tod)
+            } else {
+                None
+            };
+            let Some(p) = piece else {
+                now = (day + 1.0) * DAY;
+                if now >= horizon {
+                    return None;
                 }
+                continue;
+            };
+            let start = tod.max(p.start);
+            let rate = p.rate * factor;
+            let mass = rate * (p.end - start);
+            if e < mass {
+                let next = day * DAY + start + e / rate;
+                return (next < horizon).then_some(next);
             }
-        };
-        (next < horizon).then_some(next)
+            e -= mass;
+            now = day * DAY + p.end;
+            if now >= horizon {
+                return None;
+            }
+        }
     }
 }
 
@@ -64,25 +69,57 @@ mod tests {
     use crate::random::{stream, StreamKind};
 
     /// Counts per piece over many days against their Poisson means (within 4.5 sd).
+    /// Weekday factors scale each day: a day with factor 0 has no arrival, a day with factor 2
+    /// twice the arrivals.
+    #[test]
+    fn weekday_factors_scale_days() {
+        let mut week = [1.0; 7];
+        week[1] = 0.0;
+        week[2] = 2.0;
+        let profile = ArrivalProfile {
+            week,
+            ..ArrivalProfile::constant(0.5)
+        };
+        let clock = ArrivalClock::new(&profile);
+        let mut rng = stream(4, 0, StreamKind::Arrivals);
+        let mut per_day = [0u32; 7];
+        let horizon = 70.0 * DAY;
+        let mut t = 0.0;
+        while let Some(next) = clock.next_after(t, horizon, &mut rng) {
+            per_day[((next / DAY) as usize) % 7] += 1;
+            t = next;
+        }
+        assert_eq!(per_day[1], 0);
+        let (one, two) = (f64::from(per_day[0]), f64::from(per_day[2]));
+        // 10 days of 720 expected each (sd 27), and 10 of 1440 (sd 38).
+        assert!((one - 7200.0).abs() < 4.5 * 7200f64.sqrt(), "{per_day:?}");
+        assert!((two - 14_400.0).abs() < 4.5 * 14_400f64.sqrt(), "{per_day:?}");
+        assert!((profile.expected_arrivals(horizon) - 0.5 * DAY * 10.0 * 7.0).abs() < 1e-6);
+    }
+
     #[test]
     fn daily_profile_counts_match_intensity() {
-        let profile = ArrivalProfile::Daily(vec![
-            RatePiece {
-                start: 480.0,
-                end: 600.0,
-                rate: 1.0,
-            },
-            RatePiece {
-                start: 600.0,
-                end: 660.0,
-                rate: 0.0,
-            },
-            RatePiece {
-                start: 660.0,
-                end: 840.0,
-                rate: 0.25,
-            },
-        ]);
+        let profile = ArrivalProfile {
+            pieces: vec![
+                RatePiece {
+                    start: 480.0,
+                    end: 600.0,
+                    rate: 1.0,
+                },
+                RatePiece {
+                    start: 600.0,
+                    end: 660.0,
+                    rate: 0.0,
+                },
+                RatePiece {
+                    start: 660.0,
+                    end: 840.0,
+                    rate: 0.25,
+                },
+            ],
+            week: [1.0; 7],
+            calendar: Default::default(),
+        };
         let clock = ArrivalClock::new(&profile);
         let mut rng = stream(2, 0, StreamKind::Arrivals);
         let days = 200.0;

@@ -16,18 +16,24 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 /// Which events go first among those at the same instant: a counter freed at `t` can serve a
-/// client who arrives at `t`, because departures come before arrivals; a board refreshed at `t`
-/// is what a client deciding at `t` sees.
+/// client who arrives at `t`, because departures come before arrivals; a client whose service
+/// could start at `t` is served rather than counted as reneging at `t`; an office opening at `t`
+/// receives the clients arriving at `t`; a board refreshed at `t` is what a client deciding at
+/// `t` sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Phase {
     /// Service completions.
     Departure = 0,
+    /// A waiting client's patience runs out.
+    Renege = 1,
+    /// An office opens, closes, or changes its counters.
+    OfficeChange = 2,
     /// Clients reaching their office after travelling.
-    OfficeArrival = 1,
+    OfficeArrival = 3,
     /// Crowding-board refreshes.
-    Refresh = 2,
+    Refresh = 4,
     /// New clients deciding where to go.
-    Arrival = 3,
+    Arrival = 5,
 }
 
 /// Bits of the key's low word below the phase: room for 2^60 events per run.
@@ -36,7 +42,7 @@ const SEQ_BITS: u32 = 60;
 const BUCKETS: usize = 128;
 
 /// A scheduled event with its key, split in two words so that an entry is aligned to 8 bytes,
-/// not 16: with a 4-byte event, 24 bytes an entry.
+/// not 16: with an 8-byte event, 24 bytes an entry.
 struct Entry<E> {
     hi: u64,
     lo: u64,
@@ -58,14 +64,21 @@ fn key(time: f64, phase: Phase, seq: u64) -> u128 {
     (u128::from(bits) << 64) | (u128::from(phase as u64) << SEQ_BITS) | u128::from(seq)
 }
 
-const PHASES: [Phase; 4] = [Phase::Departure, Phase::OfficeArrival, Phase::Refresh, Phase::Arrival];
+const PHASES: [Phase; 6] = [
+    Phase::Departure,
+    Phase::Renege,
+    Phase::OfficeChange,
+    Phase::OfficeArrival,
+    Phase::Refresh,
+    Phase::Arrival,
+];
 
 impl<E> Entry<E> {
     #[inline]
     fn open(self) -> (f64, Phase, E) {
         (
             f64::from_bits(self.hi),
-            PHASES[(self.lo >> SEQ_BITS) as usize & 3],
+            PHASES[(self.lo >> SEQ_BITS) as usize],
             self.event,
         )
     }
@@ -217,7 +230,7 @@ mod tests {
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             1 => Just(Op::Pop),
-            2 => (0u8..12, 0u8..4).prop_map(|(delay, phase)| Op::Push { delay, phase }),
+            2 => (0u8..12, 0u8..6).prop_map(|(delay, phase)| Op::Push { delay, phase }),
         ]
     }
 

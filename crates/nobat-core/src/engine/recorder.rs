@@ -1,5 +1,9 @@
 //! [`Recorder`]: what the engine tells observers, so that statistics, traces and time series
 //! plug in without touching the event loop. Every method has a no-op default.
+//!
+//! Every client created ends in exactly one of `departure` (served), `abandoned`, `balked`,
+//! `blocked` or `turned_away`; all but a turn-away at the decision (no office) are preceded by
+//! one `office_arrival` at the office where it happens.
 
 use super::Client;
 
@@ -7,14 +11,26 @@ use super::Client;
 pub trait Recorder {
     /// A new client was created (decided to seek service) at `t`.
     fn client_created(&mut self, _t: f64, _client: &Client) {}
-    /// `client` arrived at `office` at `t`.
+    /// `client` arrived at `office` at `t` and stays there until it leaves one way or another.
     fn office_arrival(&mut self, _t: f64, _office: usize, _client: &Client) {}
     /// The number of clients waiting (not in service) at `office` changed to `waiting` at `t`.
     fn queue_changed(&mut self, _t: f64, _office: usize, _waiting: usize) {}
     /// The number of busy counters at `office` changed to `busy` at `t`.
     fn busy_changed(&mut self, _t: f64, _office: usize, _busy: u32) {}
+    /// The counters `office` has open changed to `open` at `t` (0 when closed).
+    fn counters_changed(&mut self, _t: f64, _office: usize, _open: u32) {}
     /// `client` finished service at `office` at `t` (its `start` and `duration` are set).
     fn departure(&mut self, _t: f64, _office: usize, _client: &Client) {}
+    /// `client`'s patience ran out while it waited at `office` (`None`: in the pooled queue);
+    /// it left unserved at `t`.
+    fn abandoned(&mut self, _t: f64, _office: Option<usize>, _client: &Client) {}
+    /// `client` found the queue at `office` (`None`: the pooled queue) too long and left at once.
+    fn balked(&mut self, _t: f64, _office: Option<usize>, _client: &Client) {}
+    /// `client` found `office` full and was lost.
+    fn blocked(&mut self, _t: f64, _office: usize, _client: &Client) {}
+    /// `client` was sent home: by `office` at closing or on arriving after it closed, or, with
+    /// no office, because none that could serve it was open when it decided.
+    fn turned_away(&mut self, _t: f64, _office: Option<usize>, _client: &Client) {}
     /// The run ended at `t`, the later of the last event and the horizon: no event is left.
     fn finished(&mut self, _t: f64) {}
 }

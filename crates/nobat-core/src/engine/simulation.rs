@@ -1,17 +1,19 @@
 //! One replication: clients are created by the arrival clocks at their origins, allocated by
-//! the policy (through its board, candidates and compliance), travel to their office, queue FIFO
-//! and are served by the first free counter; or, pooled, wait in one queue for any counter.
+//! the policy (through its board, candidates and compliance) or sent online, travel to their
+//! office, and there are turned away, blocked, balk, or wait by priority and FIFO until a counter
+//! serves them or their patience runs out. Offices open, close and change counters by their
+//! hours. In pooled mode all counters serve one queue.
 
-use super::client_slab::ClientSlab;
+use super::client_slab::{ClientSlab, Handle};
 use super::{ArrivalClock, EventQueue, Phase, PolicySetup, Recorder};
-use crate::model::Model;
+use crate::model::{AtClose, Model, OnFull, DAY};
 use crate::policy::{argmin_random_tie, AllocationPolicy, ClientView, Nearest, SystemView};
 use crate::random::{stream, StreamKind};
 use crate::SimRng;
 use rand::Rng;
 use std::collections::VecDeque;
 
-/// One client, carried by value through queues and events.
+/// One client, kept in the engine's slab from its creation to its exit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Client {
     /// Creation order within the replication, from 0.
@@ -22,16 +24,22 @@ pub struct Client {
     pub zone: u32,
     /// The office it was sent to (valid once allocated).
     pub office: u32,
+    /// Origin it started from (index into the model's origins).
+    pub origin: u32,
     /// When the client decided to seek service (minutes).
     pub created: f64,
     /// When it arrived at its office.
     pub arrived: f64,
     /// Service requirement at an office of speed 1, drawn at creation (common random numbers).
     pub work: f64,
+    /// How long it will wait in a queue (infinite without patience), drawn at creation.
+    pub patience: f64,
     /// When its service started (valid once in service).
     pub start: f64,
     /// Its service duration at its office (valid once in service).
     pub duration: f64,
+    /// It found its first office full and was sent on.
+    pub redirected: bool,
 }
 
 impl Client {
@@ -62,24 +70,36 @@ pub enum SimulationError {
     ThreadPool(String),
 }
 
-/// What an event refers to; its phase says what it is: the arrival source for an arrival,
-/// the slab slot of the client for an office arrival or a departure, nothing for a refresh.
-/// Four bytes keep the event list's entries small.
-type Payload = u32;
+/// What an event refers to; its phase says what it is: the arrival source for an arrival, the
+/// client's handle for an office arrival, a departure or a patience timer, the office for an
+/// office change, nothing for a refresh.
+type Payload = u64;
 
 /// The state of one replication in progress.
 struct Simulation<'m> {
     model: &'m Model,
     setup: &'m PolicySetup,
     events: EventQueue<Payload>,
-    /// Clients in service or travelling, referred to by the events.
+    /// Every client in the system.
     slab: ClientSlab,
-    queues: Vec<VecDeque<Client>>,
-    /// Pooled mode: the one queue of all counters.
-    pool: VecDeque<Client>,
-    counters: Vec<u32>,
+    /// Waiting clients by office and priority level: `queues[office * levels + level]`. Entries
+    /// of clients who reneged stay until they reach the front (lazy removal).
+    queues: Vec<VecDeque<Handle>>,
+    levels: usize,
+    /// Pooled mode: one queue per priority level for all counters.
+    pool: Vec<VecDeque<Handle>>,
+    pool_waiting: u32,
+    /// Counters that may start a service now, by office (0 when closed or in a break).
+    open_counters: Vec<u32>,
     present: Vec<u32>,
     busy: Vec<u32>,
+    waiting: Vec<u32>,
+    /// Open to new clients now.
+    accepting: Vec<bool>,
+    /// Closed for a break: arriving clients queue until it reopens.
+    in_break: Vec<bool>,
+    /// An office change is scheduled.
+    change_pending: Vec<bool>,
     /// The board as of its last refresh (unused with a live board).
     board_present: Vec<u32>,
     board_busy: Vec<u32>,
@@ -87,15 +107,23 @@ struct Simulation<'m> {
     /// Clients sent per office since the last refresh (all zero with a live board).
     sent: Vec<u32>,
     mean_service: Vec<f64>,
-    /// Office speeds, by id (kept dense for the event loop).
     speed: Vec<f64>,
     service_cdf: Vec<f64>,
-    /// Travel times from the current client to its candidates (reused buffer).
+    /// Candidates and travel times of the current decision (reused buffers).
+    cand: Vec<usize>,
     travel: Vec<f64>,
+    /// Offices differ in hours or services: candidates are filtered per client.
+    filter: bool,
+    /// Office changes are scheduled up to the end of the horizon's last day (and beyond while
+    /// an office still has clients).
+    last_day_end: f64,
     arrival_rng: SimRng,
     service_rng: SimRng,
+    patience_rng: SimRng,
     origin_rng: SimRng,
+    channel_rng: SimRng,
     compliance_rng: SimRng,
+    balk_rng: SimRng,
     choice_rng: SimRng,
     next_id: u64,
 }
@@ -122,8 +150,7 @@ where
 impl<'m> Simulation<'m> {
     fn new(model: &'m Model, setup: &'m PolicySetup, seed: u64, replication: u32) -> Self {
         let n = model.offices.len();
-        let mix_mean = model.mean_service();
-        let counters: Vec<u32> = model.offices.iter().map(|o| o.counters).collect();
+        let levels = model.priority_levels.max(1);
         let mut acc = 0.0;
         let service_cdf = model
             .services
@@ -133,30 +160,50 @@ impl<'m> Simulation<'m> {
                 acc
             })
             .collect();
-        let total_counters: u32 = counters.iter().sum();
+        let total_counters: u32 = model.offices.iter().map(|o| o.hours.max_counters()).sum();
+        let stream = |kind| stream(seed, replication, kind);
         Simulation {
             model,
             setup,
-            events: EventQueue::with_capacity(total_counters as usize + model.sources.len() + 16),
-            slab: ClientSlab::with_capacity(total_counters as usize + 16),
-            queues: (0..n).map(|_| VecDeque::with_capacity(64)).collect(),
-            pool: VecDeque::with_capacity(if setup.pooled { 256 } else { 0 }),
+            events: EventQueue::with_capacity(total_counters as usize + model.sources.len() + n + 16),
+            slab: ClientSlab::with_capacity(total_counters as usize + 64),
+            queues: (0..n * levels).map(|_| VecDeque::with_capacity(16)).collect(),
+            levels,
+            pool: (0..if setup.pooled { levels } else { 0 })
+                .map(|_| VecDeque::with_capacity(256))
+                .collect(),
+            pool_waiting: 0,
+            open_counters: vec![0; n],
             present: vec![0; n],
             busy: vec![0; n],
+            waiting: vec![0; n],
+            accepting: vec![false; n],
+            in_break: vec![false; n],
+            change_pending: vec![false; n],
             board_present: vec![0; n],
             board_busy: vec![0; n],
             board_time: 0.0,
             sent: vec![0; n],
-            mean_service: model.offices.iter().map(|o| mix_mean / o.speed).collect(),
+            mean_service: (0..n)
+                .map(|i| model.office_mean_service(i) / model.offices[i].speed)
+                .collect(),
             speed: model.offices.iter().map(|o| o.speed).collect(),
-            counters,
             service_cdf,
-            travel: Vec::with_capacity(setup.candidates.max_len()),
-            arrival_rng: stream(seed, replication, StreamKind::Arrivals),
-            service_rng: stream(seed, replication, StreamKind::Service),
-            origin_rng: stream(seed, replication, StreamKind::Origin),
-            compliance_rng: stream(seed, replication, StreamKind::Compliance),
-            choice_rng: stream(seed, replication, StreamKind::Choice),
+            cand: Vec::with_capacity(n),
+            travel: Vec::with_capacity(n),
+            filter: model
+                .offices
+                .iter()
+                .any(|o| !o.hours.always_open || o.offers.iter().any(|&x| !x)),
+            last_day_end: (model.run.horizon / DAY).ceil() * DAY,
+            arrival_rng: stream(StreamKind::Arrivals),
+            service_rng: stream(StreamKind::Service),
+            patience_rng: stream(StreamKind::Patience),
+            origin_rng: stream(StreamKind::Origin),
+            channel_rng: stream(StreamKind::Channel),
+            compliance_rng: stream(StreamKind::Compliance),
+            balk_rng: stream(StreamKind::Balk),
+            choice_rng: stream(StreamKind::Choice),
             next_id: 0,
         }
     }
@@ -174,6 +221,15 @@ impl<'m> Simulation<'m> {
                 self.events.push(t, Phase::Arrival, k as Payload);
             }
         }
+        for office in 0..model.offices.len() {
+            let hours = &model.offices[office].hours;
+            let open = hours.counters_at(&model.calendar, 0.0);
+            self.open_counters[office] = open;
+            self.accepting[office] = open > 0;
+            self.in_break[office] = open == 0 && hours.reopens_today(&model.calendar, 0.0);
+            recorder.counters_changed(0.0, office, open);
+            self.schedule_change(0.0, office);
+        }
         let refresh = self.setup.information.refresh;
         if refresh > 0.0 && !self.setup.pooled {
             self.events.push(0.0, Phase::Refresh, 0);
@@ -189,14 +245,10 @@ impl<'m> Simulation<'m> {
                         self.events.push(next, Phase::Arrival, payload);
                     }
                 }
-                Phase::OfficeArrival => {
-                    let client = self.slab.take(payload);
-                    self.arrive(t, client.office as usize, client, recorder);
-                }
-                Phase::Departure => {
-                    let client = self.slab.take(payload);
-                    self.depart(t, client.office as usize, client, recorder);
-                }
+                Phase::OfficeArrival => self.arrive(t, payload, policy, recorder)?,
+                Phase::Departure => self.depart(t, payload, recorder),
+                Phase::Renege => self.renege(t, payload, recorder),
+                Phase::OfficeChange => self.office_change(t, payload as usize, recorder),
                 Phase::Refresh => {
                     self.board_present.copy_from_slice(&self.present);
                     self.board_busy.copy_from_slice(&self.busy);
@@ -213,8 +265,22 @@ impl<'m> Simulation<'m> {
         Ok(now)
     }
 
-    /// Creates a client at `t` from source `k`, lets the policy (or the pool) place it, and
-    /// sends it on its way.
+    /// Schedules `office`'s next change after `t`, unless one is pending or none is needed (past
+    /// the horizon's last day with nobody inside).
+    fn schedule_change(&mut self, t: f64, office: usize) {
+        if self.change_pending[office] {
+            return;
+        }
+        if let Some((next, _)) = self.model.offices[office].hours.next_change(&self.model.calendar, t) {
+            if next < self.last_day_end || self.present[office] > 0 {
+                self.events.push(next, Phase::OfficeChange, office as Payload);
+                self.change_pending[office] = true;
+            }
+        }
+    }
+
+    /// Creates a client at `t` from source `k` and sends it on its way: to the pool, online, or
+    /// to the office its policy (or habit) chooses.
     fn new_client<P, R>(&mut self, t: f64, k: usize, policy: &mut P, recorder: &mut R) -> Result<(), SimulationError>
     where
         P: AllocationPolicy + ?Sized,
@@ -227,140 +293,368 @@ impl<'m> Simulation<'m> {
             .iter()
             .position(|&c| u < c)
             .unwrap_or(self.service_cdf.len() - 1);
-        let work = model.services[service].duration.sample(&mut self.service_rng);
+        let sv = &model.services[service];
+        let work = sv.duration.sample(&mut self.service_rng);
+        let patience = sv
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut self.patience_rng));
         let origin = model.sources[k].pick_origin(&mut self.origin_rng);
         let point = model.origins[origin].place.sample(&mut self.origin_rng);
-        let zone = model.origins[origin].zone;
-        let client = Client {
+        let online = sv.online_share > 0.0 && self.channel_rng.random::<f64>() < sv.online_share;
+        let mut client = Client {
             id: self.next_id,
             service: service as u16,
-            zone: zone as u32,
+            zone: model.origins[origin].zone as u32,
             office: u32::MAX,
+            origin: origin as u32,
             created: t,
             arrived: t,
             work,
+            patience,
             start: f64::NAN,
             duration: f64::NAN,
+            redirected: false,
         };
         self.next_id += 1;
         recorder.client_created(t, &client);
         if self.setup.pooled {
-            self.join_pool(t, client, recorder);
+            let handle = self.slab.insert(client);
+            self.join_pool(t, handle, recorder);
             return Ok(());
         }
-        let candidates = self.setup.candidates.for_origin(origin);
-        self.travel.clear();
-        match model.geography {
-            Some(geo) => self.travel.extend(
-                self.setup
-                    .candidates
-                    .locations_for(origin)
-                    .iter()
-                    .map(|&at| geo.travel_time(point, at)),
-            ),
-            None => self.travel.resize(candidates.len(), 0.0),
-        }
-        let who = ClientView {
-            service,
-            zone,
-            candidates,
-            travel: &self.travel,
-        };
-        let info = self.setup.information;
-        let live = info.refresh <= 0.0;
-        let view = SystemView {
-            now: t,
-            counters: &self.counters,
-            present: if live { &self.present } else { &self.board_present },
-            busy: if live { &self.busy } else { &self.board_busy },
-            sent: &self.sent,
-            board_time: if live { t } else { self.board_time },
-            shows: info.shows,
-            mean_service: &self.mean_service,
-        };
-        let follows = info.compliance >= 1.0 || self.compliance_rng.random::<f64>() < info.compliance;
-        let office = if follows {
-            policy.choose(&who, &view, &mut self.choice_rng)
+        let choice = if online {
+            self.choose_online(service)
         } else {
-            Nearest.choose(&who, &view, &mut self.choice_rng)
+            let follows = {
+                let c = self.setup.information.compliance;
+                c >= 1.0 || self.compliance_rng.random::<f64>() < c
+            };
+            self.decide(t, &client, point, None, follows, policy)?
         };
-        let Some(k) = self.setup.candidates.position(origin, office) else {
-            return Err(SimulationError::InvalidChoice {
-                policy: self.setup.name.clone(),
-                office,
-            });
+        let Some((office, travel)) = choice else {
+            recorder.turned_away(t, None, &client);
+            return Ok(());
         };
-        if !live {
-            self.sent[office] += 1;
-        }
-        let travel = self.travel[k];
-        let client = Client {
-            office: office as u32,
-            ..client
-        };
+        client.office = office as u32;
+        let handle = self.slab.insert(client);
         if travel > 0.0 {
-            let slot = self.slab.insert(client);
-            self.events.push(t + travel, Phase::OfficeArrival, slot);
+            self.events.push(t + travel, Phase::OfficeArrival, handle);
+            Ok(())
         } else {
-            self.arrive(t, office, client, recorder);
+            self.arrive(t, handle, policy, recorder)
+        }
+    }
+
+    /// The virtual office for an online client: the one with the least expected wait among
+    /// those open that offer its service (ties at random); `None` if none is open.
+    fn choose_online(&mut self, service: usize) -> Option<(usize, f64)> {
+        let model = self.model;
+        let open = (0..model.offices.len())
+            .filter(|&i| model.offices[i].is_virtual && model.offices[i].offers[service] && self.accepting[i]);
+        // Nothing open: the client cannot go online now.
+        open.clone().next()?;
+        let expected = |i: usize| {
+            let c = f64::from(self.open_counters[i]);
+            (f64::from(self.present[i]) + 1.0 - c).max(0.0) * self.mean_service[i] / c
+        };
+        Some((argmin_random_tie(open, expected, &mut self.choice_rng), 0.0))
+    }
+
+    /// The office for `client` starting at `point` and its travel time, as its policy (or, if
+    /// it does not follow it, habit: the nearest) chooses among the candidates that are open and
+    /// offer its service. `redirect_from` is a full office the client is being sent on from: it
+    /// and every full office are left out. `None` when no candidate remains.
+    fn decide<P>(
+        &mut self,
+        t: f64,
+        client: &Client,
+        point: [f64; 2],
+        redirect_from: Option<usize>,
+        follows: bool,
+        policy: &mut P,
+    ) -> Result<Option<(usize, f64)>, SimulationError>
+    where
+        P: AllocationPolicy + ?Sized,
+    {
+        let model = self.model;
+        let table = &self.setup.candidates;
+        let origin = client.origin as usize;
+        let service = client.service as usize;
+        let filtered = self.filter || redirect_from.is_some();
+        let mut cand = std::mem::take(&mut self.cand);
+        let mut travel = std::mem::take(&mut self.travel);
+        cand.clear();
+        travel.clear();
+        let all = table.for_origin(origin);
+        let locations = table.locations_for(origin);
+        let keep = |i: usize| -> bool {
+            let o = &model.offices[i];
+            self.accepting[i]
+                && o.offers[service]
+                && redirect_from.is_none_or(|from| i != from && o.capacity.is_none_or(|k| self.present[i] < k))
+        };
+        if filtered {
+            for (&i, &at) in all.iter().zip(locations) {
+                if keep(i) {
+                    cand.push(i);
+                    travel.push(model.geography.map_or(0.0, |g| g.travel_time(point, at)));
+                }
+            }
+        } else {
+            match model.geography {
+                Some(g) => travel.extend(locations.iter().map(|&at| g.travel_time(point, at))),
+                None => travel.resize(all.len(), 0.0),
+            }
+        }
+        let candidates: &[usize] = if filtered { &cand } else { all };
+        let result = if candidates.is_empty() {
+            None
+        } else {
+            let who = ClientView {
+                service,
+                zone: client.zone as usize,
+                candidates,
+                travel: &travel,
+            };
+            let info = self.setup.information;
+            let live = info.refresh <= 0.0;
+            let view = SystemView {
+                now: t,
+                counters: &self.open_counters,
+                present: if live { &self.present } else { &self.board_present },
+                busy: if live { &self.busy } else { &self.board_busy },
+                sent: &self.sent,
+                board_time: if live { t } else { self.board_time },
+                shows: info.shows,
+                mean_service: &self.mean_service,
+            };
+            let office = if follows {
+                policy.choose(&who, &view, &mut self.choice_rng)
+            } else {
+                Nearest.choose(&who, &view, &mut self.choice_rng)
+            };
+            let position = if filtered {
+                cand.iter().position(|&i| i == office)
+            } else {
+                table.position(origin, office)
+            };
+            let Some(k) = position else {
+                return Err(SimulationError::InvalidChoice {
+                    policy: self.setup.name.clone(),
+                    office,
+                });
+            };
+            if !live {
+                self.sent[office] += 1;
+            }
+            Some((office, travel[k]))
+        };
+        self.cand = cand;
+        self.travel = travel;
+        Ok(result)
+    }
+
+    /// The client of `handle` reaches its office at `t`.
+    fn arrive<P, R>(&mut self, t: f64, handle: Handle, policy: &mut P, recorder: &mut R) -> Result<(), SimulationError>
+    where
+        P: AllocationPolicy + ?Sized,
+        R: Recorder,
+    {
+        let model = self.model;
+        let client = self.slab.get_mut(handle);
+        client.arrived = t;
+        let client = *client;
+        let office = client.office as usize;
+        let o = &model.offices[office];
+        if !self.accepting[office] && !self.in_break[office] {
+            recorder.office_arrival(t, office, &client);
+            recorder.turned_away(t, Some(office), &client);
+            self.slab.remove(handle);
+            return Ok(());
+        }
+        if o.capacity.is_some_and(|k| self.present[office] >= k) {
+            if o.on_full == OnFull::Next && !client.redirected {
+                let from = o.location.unwrap_or_default();
+                if let Some((next, travel)) = self.decide(t, &client, from, Some(office), true, policy)? {
+                    let c = self.slab.get_mut(handle);
+                    c.redirected = true;
+                    c.office = next as u32;
+                    self.events.push(t + travel, Phase::OfficeArrival, handle);
+                    return Ok(());
+                }
+            }
+            recorder.office_arrival(t, office, &client);
+            recorder.blocked(t, office, &client);
+            self.slab.remove(handle);
+            return Ok(());
+        }
+        if let Some(b) = model.services[client.service as usize].balk {
+            if self.waiting[office] > b.above && (b.probability >= 1.0 || self.balk_rng.random::<f64>() < b.probability)
+            {
+                recorder.office_arrival(t, office, &client);
+                recorder.balked(t, Some(office), &client);
+                self.slab.remove(handle);
+                return Ok(());
+            }
+        }
+        self.present[office] += 1;
+        recorder.office_arrival(t, office, &client);
+        if self.busy[office] < self.open_counters[office] {
+            self.start_service(t, office, handle, recorder);
+        } else {
+            let level = model.services[client.service as usize].level;
+            self.queues[office * self.levels + level].push_back(handle);
+            self.slab.set_waiting(handle, true);
+            self.waiting[office] += 1;
+            recorder.queue_changed(t, office, self.waiting[office] as usize);
+            if client.patience.is_finite() {
+                self.events.push(t + client.patience, Phase::Renege, handle);
+            }
+            // A client waiting through a break needs the office to reopen.
+            self.schedule_change(t, office);
         }
         Ok(())
     }
 
-    fn arrive<R: Recorder>(&mut self, t: f64, office: usize, mut client: Client, recorder: &mut R) {
-        client.arrived = t;
-        self.present[office] += 1;
-        recorder.office_arrival(t, office, &client);
-        if self.busy[office] < self.counters[office] {
-            self.start_service(t, office, client, recorder);
-        } else {
-            self.queues[office].push_back(client);
-            recorder.queue_changed(t, office, self.queues[office].len());
-        }
-    }
-
-    fn depart<R: Recorder>(&mut self, t: f64, office: usize, client: Client, recorder: &mut R) {
-        self.busy[office] -= 1;
-        self.present[office] -= 1;
-        recorder.busy_changed(t, office, self.busy[office]);
-        recorder.departure(t, office, &client);
-        let next = if self.setup.pooled {
-            self.pool.pop_front().inspect(|c| {
-                self.present[office] += 1;
-                recorder.office_arrival(t, office, c);
-            })
-        } else {
-            self.queues[office]
-                .pop_front()
-                .inspect(|_| recorder.queue_changed(t, office, self.queues[office].len()))
-        };
-        if let Some(next) = next {
-            self.start_service(t, office, next, recorder);
-        }
-    }
-
-    /// Pooled mode: serve at once at a free counter (the fastest office with one, ties at
-    /// random), else wait in the one shared queue. Travel is ignored.
-    fn join_pool<R: Recorder>(&mut self, t: f64, client: Client, recorder: &mut R) {
-        let free = (0..self.counters.len()).filter(|&i| self.busy[i] < self.counters[i]);
-        if free.clone().next().is_none() {
-            self.pool.push_back(client);
-            return;
-        }
-        let office = argmin_random_tie(free, |i| self.mean_service[i], &mut self.choice_rng);
-        self.present[office] += 1;
-        recorder.office_arrival(t, office, &client);
-        self.start_service(t, office, client, recorder);
-    }
-
-    fn start_service<R: Recorder>(&mut self, t: f64, office: usize, mut client: Client, recorder: &mut R) {
+    fn start_service<R: Recorder>(&mut self, t: f64, office: usize, handle: Handle, recorder: &mut R) {
         self.busy[office] += 1;
         recorder.busy_changed(t, office, self.busy[office]);
+        self.slab.set_waiting(handle, false);
+        let client = self.slab.get_mut(handle);
         client.start = t;
         client.duration = client.work / self.speed[office];
         client.office = office as u32;
         let end = t + client.duration;
-        let slot = self.slab.insert(client);
-        self.events.push(end, Phase::Departure, slot);
+        self.events.push(end, Phase::Departure, handle);
+    }
+
+    fn depart<R: Recorder>(&mut self, t: f64, handle: Handle, recorder: &mut R) {
+        let client = self.slab.remove(handle);
+        let office = client.office as usize;
+        self.busy[office] -= 1;
+        self.present[office] -= 1;
+        recorder.busy_changed(t, office, self.busy[office]);
+        recorder.departure(t, office, &client);
+        self.serve_next(t, office, recorder);
+    }
+
+    /// Starts services at `office` while it has free open counters and clients waiting: the
+    /// first of the most urgent priority level (or, pooled, of the shared queue).
+    fn serve_next<R: Recorder>(&mut self, t: f64, office: usize, recorder: &mut R) {
+        while self.busy[office] < self.open_counters[office] {
+            let Some(handle) = self.next_waiting(office) else {
+                return;
+            };
+            if self.setup.pooled {
+                self.pool_waiting -= 1;
+                let client = self.slab.get_mut(handle);
+                client.office = office as u32;
+                client.arrived = client.created;
+                let client = *client;
+                self.present[office] += 1;
+                recorder.office_arrival(t, office, &client);
+            } else {
+                self.waiting[office] -= 1;
+                recorder.queue_changed(t, office, self.waiting[office] as usize);
+            }
+            self.start_service(t, office, handle, recorder);
+        }
+    }
+
+    /// Removes and returns the next client still waiting, skipping entries of clients who left.
+    fn next_waiting(&mut self, office: usize) -> Option<Handle> {
+        let queues = if self.setup.pooled {
+            &mut self.pool[..]
+        } else {
+            &mut self.queues[office * self.levels..(office + 1) * self.levels]
+        };
+        for queue in queues {
+            while let Some(handle) = queue.pop_front() {
+                if self.slab.is_waiting(handle) {
+                    return Some(handle);
+                }
+            }
+        }
+        None
+    }
+
+    /// A patience timer fires: the client leaves if it is still waiting.
+    fn renege<R: Recorder>(&mut self, t: f64, handle: Handle, recorder: &mut R) {
+        if !self.slab.is_waiting(handle) {
+            return;
+        }
+        let client = self.slab.remove(handle);
+        if self.setup.pooled {
+            self.pool_waiting -= 1;
+            recorder.abandoned(t, None, &client);
+            return;
+        }
+        let office = client.office as usize;
+        self.waiting[office] -= 1;
+        self.present[office] -= 1;
+        recorder.queue_changed(t, office, self.waiting[office] as usize);
+        recorder.abandoned(t, Some(office), &client);
+    }
+
+    /// `office` opens, closes or changes counters at `t`, as its hours say.
+    fn office_change<R: Recorder>(&mut self, t: f64, office: usize, recorder: &mut R) {
+        self.change_pending[office] = false;
+        let model = self.model;
+        let o = &model.offices[office];
+        let open = o.hours.counters_at(&model.calendar, t);
+        let reopens = open == 0 && o.hours.reopens_today(&model.calendar, t);
+        self.accepting[office] = open > 0;
+        self.in_break[office] = reopens;
+        if open > 0 || reopens || o.at_close == AtClose::TurnAway {
+            self.open_counters[office] = open;
+        }
+        // At the day's last closing with `serve`, the counters stay open for those inside.
+        if open == 0 && !reopens && o.at_close == AtClose::TurnAway {
+            let levels = self.levels;
+            for level in 0..levels {
+                while let Some(handle) = self.queues[office * levels + level].pop_front() {
+                    if self.slab.is_waiting(handle) {
+                        let client = self.slab.remove(handle);
+                        self.waiting[office] -= 1;
+                        self.present[office] -= 1;
+                        recorder.turned_away(t, Some(office), &client);
+                    }
+                }
+            }
+            recorder.queue_changed(t, office, 0);
+        }
+        recorder.counters_changed(t, office, open);
+        self.serve_next(t, office, recorder);
+        self.schedule_change(t, office);
+    }
+
+    /// Pooled mode: serve at once at a free counter (the fastest office with one, ties at
+    /// random), else wait in the one shared queue, by priority. Travel is ignored.
+    fn join_pool<R: Recorder>(&mut self, t: f64, handle: Handle, recorder: &mut R) {
+        let client = *self.slab.get(handle);
+        let free = (0..self.open_counters.len()).filter(|&i| self.busy[i] < self.open_counters[i]);
+        if free.clone().next().is_some() {
+            let office = argmin_random_tie(free, |i| self.mean_service[i], &mut self.choice_rng);
+            self.slab.get_mut(handle).office = office as u32;
+            self.present[office] += 1;
+            recorder.office_arrival(t, office, self.slab.get(handle));
+            self.start_service(t, office, handle, recorder);
+            return;
+        }
+        let sv = &self.model.services[client.service as usize];
+        if let Some(b) = sv.balk {
+            if self.pool_waiting > b.above && (b.probability >= 1.0 || self.balk_rng.random::<f64>() < b.probability) {
+                self.slab.remove(handle);
+                recorder.balked(t, None, &client);
+                return;
+            }
+        }
+        self.pool[sv.level].push_back(handle);
+        self.slab.set_waiting(handle, true);
+        self.pool_waiting += 1;
+        if client.patience.is_finite() {
+            self.events.push(t + client.patience, Phase::Renege, handle);
+        }
     }
 }

@@ -1,5 +1,7 @@
-//! The validated arrival rate over time: constant, or a daily piecewise-constant profile.
+//! The validated arrival rate over time: a daily piecewise-constant profile (a constant rate is
+//! one piece over the whole day), scaled by weekday factors.
 
+use super::calendar::{weekday, Calendar};
 use crate::scenario::{ArrivalsSection, ScenarioError};
 
 /// Minutes in a day: a schedule repeats with this period.
@@ -18,128 +20,189 @@ pub struct RatePiece {
 
 /// The arrival intensity λ(t) of a non-homogeneous Poisson process.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ArrivalProfile {
-    /// The same rate (clients per minute) at all times.
-    Constant(f64),
-    /// A daily profile: sorted, non-overlapping pieces; zero outside them; repeats every day.
-    Daily(Vec<RatePiece>),
+pub struct ArrivalProfile {
+    /// Sorted, non-overlapping pieces of one day; zero outside them.
+    pub pieces: Vec<RatePiece>,
+    /// Factor of each weekday (0 = Saturday).
+    pub week: [f64; 7],
+    /// Weekday of day 0.
+    pub calendar: Calendar,
+}
+
+fn bad(path: impl Into<String>, m: String) -> ScenarioError {
+    ScenarioError::at(path, m)
 }
 
 impl ArrivalProfile {
-    /// Validates `[arrivals]`.
-    pub fn from_section(a: &ArrivalsSection) -> Result<ArrivalProfile, ScenarioError> {
+    /// A constant rate (clients per minute) at all times, every day alike.
+    pub fn constant(rate: f64) -> ArrivalProfile {
+        ArrivalProfile {
+            pieces: vec![RatePiece {
+                start: 0.0,
+                end: DAY,
+                rate,
+            }],
+            week: [1.0; 7],
+            calendar: Calendar::default(),
+        }
+    }
+
+    /// Validates `[arrivals]` (or a zone's own arrivals) for a run starting on `calendar`'s day.
+    pub fn from_section(a: &ArrivalsSection, calendar: Calendar) -> Result<ArrivalProfile, ScenarioError> {
         let scale = match a.scale {
             None => 1.0,
             Some(s) if s.is_finite() && s >= 0.0 => s,
             Some(s) => {
-                return Err(ScenarioError::at(
+                return Err(bad(
                     "arrivals.scale",
                     format!("must be a finite number of 0 or more, got {s}"),
                 ))
             }
         };
-        match (a.rate, &a.schedule) {
-            (Some(_), Some(_)) => Err(ScenarioError::at(
-                "arrivals.schedule",
-                "give either `rate` (clients per minute) or `schedule`, not both",
-            )),
-            (None, None) => Err(ScenarioError::at(
-                "arrivals",
-                "needs `rate` (clients per minute) or `schedule = [{ from = \"08:00\", to = \"10:00\", per_hour = 60 }, ...]`",
-            )),
+        let mut week = [1.0; 7];
+        for (name, &factor) in a.days.iter().flatten() {
+            let path = format!("arrivals.days.{name}");
+            let d = weekday(name, &path)?;
+            if !(factor.is_finite() && factor >= 0.0) {
+                return Err(bad(path, format!("must be a finite factor of 0 or more, got {factor}")));
+            }
+            week[d] = factor;
+        }
+        let pieces = match (a.rate, &a.schedule) {
+            (Some(_), Some(_)) => {
+                return Err(bad(
+                    "arrivals.schedule",
+                    "give either `rate` (clients per minute) or `schedule`, not both".into(),
+                ))
+            }
+            (None, None) => {
+                return Err(bad(
+                    "arrivals",
+                    "needs `rate` (clients per minute) or `schedule = [{ from = \"08:00\", to = \"10:00\", per_hour = 60 }, ...]`"
+                        .into(),
+                ))
+            }
             (Some(rate), None) => {
                 if !(rate.is_finite() && rate > 0.0) {
-                    return Err(ScenarioError::at("arrivals.rate", format!("must be a finite number greater than 0 (clients per minute), got {rate}")));
+                    return Err(bad(
+                        "arrivals.rate",
+                        format!("must be a finite number greater than 0 (clients per minute), got {rate}"),
+                    ));
                 }
-                Ok(ArrivalProfile::Constant(rate * scale))
+                vec![RatePiece { start: 0.0, end: DAY, rate: rate * scale }]
             }
-            (None, Some(entries)) => {
-                if entries.is_empty() {
-                    return Err(ScenarioError::at("arrivals.schedule", "needs at least one piece"));
-                }
-                let mut pieces = Vec::with_capacity(entries.len());
-                for (i, e) in entries.iter().enumerate() {
-                    let path = format!("arrivals.schedule[{i}]");
-                    let (start, end) = (e.from.get(), e.to.get());
-                    if end > DAY {
-                        return Err(ScenarioError::at(format!("{path}.to"), format!("is a clock time within one day (at most \"24:00\"), got {end} minutes; the schedule repeats every day")));
-                    }
-                    if start >= end {
-                        return Err(ScenarioError::at(format!("{path}.to"), format!("must be after `from` ({start} min), got {end} min")));
-                    }
-                    if !(e.per_hour.is_finite() && e.per_hour >= 0.0) {
-                        return Err(ScenarioError::at(format!("{path}.per_hour"), format!("must be a finite number of 0 or more, got {}", e.per_hour)));
-                    }
-                    pieces.push(RatePiece { start, end, rate: e.per_hour / 60.0 * scale });
-                }
-                for i in 1..pieces.len() {
-                    if pieces[i].start < pieces[i - 1].end {
-                        return Err(ScenarioError::at(
-                            format!("arrivals.schedule[{i}].from"),
-                            format!("pieces must be in clock order without overlap: starts at {} min, before the previous piece ends ({} min)", pieces[i].start, pieces[i - 1].end),
-                        ));
-                    }
-                }
-                if pieces.iter().all(|p| p.rate == 0.0) && scale > 0.0 {
-                    return Err(ScenarioError::at("arrivals.schedule", "every piece has a rate of 0: no client would arrive"));
-                }
-                Ok(ArrivalProfile::Daily(pieces))
+            (None, Some(entries)) => Self::schedule(entries, scale)?,
+        };
+        if scale > 0.0 && (pieces.iter().all(|p| p.rate == 0.0) || week.iter().all(|&f| f == 0.0)) {
+            return Err(bad(
+                "arrivals",
+                "every rate or every weekday factor is 0: no client would arrive".into(),
+            ));
+        }
+        Ok(ArrivalProfile { pieces, week, calendar })
+    }
+
+    fn schedule(entries: &[crate::scenario::ScheduleEntry], scale: f64) -> Result<Vec<RatePiece>, ScenarioError> {
+        if entries.is_empty() {
+            return Err(bad("arrivals.schedule", "needs at least one piece".into()));
+        }
+        let mut pieces = Vec::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            let path = format!("arrivals.schedule[{i}]");
+            let (start, end) = (e.from.get(), e.to.get());
+            if end > DAY {
+                return Err(bad(
+                    format!("{path}.to"),
+                    format!("is a clock time within one day (at most \"24:00\"), got {end} minutes; the schedule repeats every day"),
+                ));
+            }
+            if start >= end {
+                return Err(bad(
+                    format!("{path}.to"),
+                    format!("must be after `from` ({start} min), got {end} min"),
+                ));
+            }
+            if !(e.per_hour.is_finite() && e.per_hour >= 0.0) {
+                return Err(bad(
+                    format!("{path}.per_hour"),
+                    format!("must be a finite number of 0 or more, got {}", e.per_hour),
+                ));
+            }
+            pieces.push(RatePiece {
+                start,
+                end,
+                rate: e.per_hour / 60.0 * scale,
+            });
+        }
+        for i in 1..pieces.len() {
+            if pieces[i].start < pieces[i - 1].end {
+                return Err(bad(
+                    format!("arrivals.schedule[{i}].from"),
+                    format!(
+                        "pieces must be in clock order without overlap: starts at {} min, before the previous piece ends ({} min)",
+                        pieces[i].start,
+                        pieces[i - 1].end
+                    ),
+                ));
             }
         }
+        Ok(pieces)
+    }
+
+    /// The factor of the simulated day `day`.
+    #[inline]
+    pub fn day_factor(&self, day: i64) -> f64 {
+        self.week[self.calendar.weekday_of_day(day)]
     }
 
     /// λ(t), clients per minute at time `t`.
     pub fn rate_at(&self, t: f64) -> f64 {
-        match self {
-            ArrivalProfile::Constant(r) => *r,
-            ArrivalProfile::Daily(pieces) => {
-                let tod = t.rem_euclid(DAY);
-                pieces
-                    .iter()
-                    .find(|p| p.start <= tod && tod < p.end)
-                    .map_or(0.0, |p| p.rate)
-            }
-        }
+        let day = (t / DAY).floor();
+        let tod = t - day * DAY;
+        let base = self
+            .pieces
+            .iter()
+            .find(|p| p.start <= tod && tod < p.end)
+            .map_or(0.0, |p| p.rate);
+        base * self.day_factor(day as i64)
     }
 
     /// The highest rate at any time.
     pub fn peak_rate(&self) -> f64 {
-        match self {
-            ArrivalProfile::Constant(r) => *r,
-            ArrivalProfile::Daily(pieces) => pieces.iter().map(|p| p.rate).fold(0.0, f64::max),
-        }
-    }
-
-    /// Minutes of `[0, t]` during which the rate is above zero.
-    pub fn active_minutes(&self, t: f64) -> f64 {
-        match self {
-            ArrivalProfile::Constant(r) if *r > 0.0 => t,
-            ArrivalProfile::Constant(_) => 0.0,
-            ArrivalProfile::Daily(pieces) => {
-                let on: Vec<&RatePiece> = pieces.iter().filter(|p| p.rate > 0.0).collect();
-                let per_day: f64 = on.iter().map(|p| p.end - p.start).sum();
-                let days = (t / DAY).floor();
-                let tod = t - days * DAY;
-                let partial: f64 = on.iter().map(|p| (tod.min(p.end) - p.start).max(0.0)).sum();
-                days * per_day + partial
-            }
-        }
+        let top = self.week.iter().copied().fold(0.0, f64::max);
+        self.pieces.iter().map(|p| p.rate).fold(0.0, f64::max) * top
     }
 
     /// Expected number of arrivals in `[0, t]`: the integral of λ.
     pub fn expected_arrivals(&self, t: f64) -> f64 {
-        match self {
-            ArrivalProfile::Constant(r) => r * t,
-            ArrivalProfile::Daily(pieces) => {
-                let per_day: f64 = pieces.iter().map(|p| p.rate * (p.end - p.start)).sum();
-                let days = (t / DAY).floor();
-                let tod = t - days * DAY;
-                let partial: f64 = pieces
-                    .iter()
-                    .map(|p| p.rate * (tod.min(p.end) - p.start).max(0.0))
-                    .sum();
-                days * per_day + partial
+        self.integrate(t, true)
+    }
+
+    /// Minutes of `[0, t]` during which the rate is above zero.
+    pub fn active_minutes(&self, t: f64) -> f64 {
+        self.integrate(t, false)
+    }
+
+    /// Over `[0, t]`: the integral of λ (`rates`), or the time during which λ > 0.
+    fn integrate(&self, t: f64, rates: bool) -> f64 {
+        let on_day = |day: i64, until: f64| -> f64 {
+            let f = self.day_factor(day);
+            if f == 0.0 {
+                return 0.0;
             }
-        }
+            let pieces = self.pieces.iter().filter(|p| p.rate > 0.0);
+            let covered = |p: &RatePiece| (until.min(p.end) - p.start).max(0.0);
+            if rates {
+                f * pieces.map(|p| p.rate * covered(p)).sum::<f64>()
+            } else {
+                pieces.map(covered).sum()
+            }
+        };
+        // Days repeat weekly: one week times the number of whole weeks, then the rest.
+        let days = (t / DAY).floor() as i64;
+        let weeks = days / 7;
+        let week_total: f64 = (0..7).map(|d| on_day(d, DAY)).sum();
+        let rest: f64 = (weeks * 7..days).map(|d| on_day(d, DAY)).sum();
+        weeks as f64 * week_total + rest + on_day(days, t - days as f64 * DAY)
     }
 }

@@ -1,7 +1,7 @@
 //! Where clients start and how long they travel: the metric, zones and origin points, and the
 //! arrival sources that generate clients at those origins.
 
-use super::ArrivalProfile;
+use super::{ArrivalProfile, Calendar};
 use crate::scenario::{ArrivalsSection, GeographySection, Scenario, ScenarioError, ZoneSection};
 use crate::SimRng;
 use rand::Rng;
@@ -196,6 +196,7 @@ fn weight(w: Option<f64>, path: String) -> Result<f64, ScenarioError> {
 impl Demand {
     pub(crate) fn from_scenario(
         s: &Scenario,
+        calendar: Calendar,
         read: &dyn Fn(&str) -> Result<String, String>,
     ) -> Result<Demand, ScenarioError> {
         let geography = s.geography.as_ref().map(Geography::from_section).transpose()?;
@@ -215,7 +216,7 @@ impl Demand {
             }
             let text = read(&file).map_err(|e| ScenarioError::at("geography.origins", e))?;
             let (zones, weighted) = parse_origins(&text, &file)?;
-            let profile = ArrivalProfile::from_section(&s.arrivals)?;
+            let profile = ArrivalProfile::from_section(&s.arrivals, calendar)?;
             let origins: Vec<Origin> = weighted.iter().map(|(o, _)| o.clone()).collect();
             let source = ArrivalSource::new(
                 profile,
@@ -235,7 +236,7 @@ impl Demand {
             ));
         }
         if s.zones.is_empty() {
-            let profile = ArrivalProfile::from_section(&s.arrivals)?;
+            let profile = ArrivalProfile::from_section(&s.arrivals, calendar)?;
             return Ok(Demand {
                 geography,
                 zones: vec![Zone { name: "all".into() }],
@@ -312,14 +313,15 @@ impl Demand {
                         rate: z.rate,
                         schedule: z.schedule.clone(),
                         scale: s.arrivals.scale,
+                        days: s.arrivals.days.clone(),
                     };
-                    let profile = ArrivalProfile::from_section(&section)
+                    let profile = ArrivalProfile::from_section(&section, calendar)
                         .map_err(|e| rebase(e, "arrivals", &format!("zone[{i}]")))?;
                     Ok(ArrivalSource::new(profile, vec![(i, 1.0)]))
                 })
                 .collect::<Result<Vec<_>, ScenarioError>>()?
         } else {
-            let profile = ArrivalProfile::from_section(&s.arrivals)?;
+            let profile = ArrivalProfile::from_section(&s.arrivals, calendar)?;
             let weighted = s
                 .zones
                 .iter()

@@ -2,10 +2,14 @@
 //! fail on user input. Offices, services and policies get dense integer ids (their index).
 
 mod arrivals;
+mod calendar;
 mod geography;
+mod hours;
 
 pub use arrivals::{ArrivalProfile, RatePiece, DAY};
+pub use calendar::{Calendar, WEEKDAYS};
 pub use geography::{ArrivalSource, Geography, Metric, Origin, Place, Zone};
+pub use hours::{Change, OfficeHours, OpenPiece};
 
 use crate::dist::Dist;
 use crate::policy::PolicySpec;
@@ -37,6 +41,43 @@ pub struct Service {
     pub share: f64,
     /// Service duration at an office of speed 1.
     pub duration: Dist,
+    /// How long a client waits before leaving unserved; `None` = forever.
+    pub patience: Option<Dist>,
+    /// Smaller is served first (non-preemptive).
+    pub priority: i64,
+    /// Dense rank of `priority` among the services' priorities (0 = served first).
+    pub level: usize,
+    /// Balking on arrival at a long queue.
+    pub balk: Option<Balk>,
+    /// Share of these clients who use the virtual window.
+    pub online_share: f64,
+}
+
+/// A client balks with `probability` when it finds more than `above` clients waiting.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Balk {
+    /// The queue length beyond which clients may balk.
+    pub above: u32,
+    /// The probability of balking then.
+    pub probability: f64,
+}
+
+/// What a client does when its office is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnFull {
+    /// It is lost (counted `blocked`).
+    Lost,
+    /// The policy sends it on to another office with room (once); if none, it is lost.
+    Next,
+}
+
+/// What happens to the queue when an office closes for the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtClose {
+    /// Everyone inside is served, after hours if need be.
+    Serve,
+    /// Those waiting are sent home (counted `turned_away`); those in service finish.
+    TurnAway,
 }
 
 /// An office.
@@ -48,8 +89,20 @@ pub struct Office {
     pub counters: u32,
     /// Service durations here are divided by this factor.
     pub speed: f64,
-    /// Where it is (always set when the model has a geography).
+    /// Where it is (set for every physical office when the model has a geography).
     pub location: Option<[f64; 2]>,
+    /// The most clients present (waiting plus in service); `None` = no limit.
+    pub capacity: Option<u32>,
+    /// What a client finding it full does.
+    pub on_full: OnFull,
+    /// When it is open and with how many counters.
+    pub hours: OfficeHours,
+    /// What happens at the last closing of a day.
+    pub at_close: AtClose,
+    /// Which services it offers, by service id.
+    pub offers: Vec<bool>,
+    /// An online channel: no location, no travel, reached through `online_share`.
+    pub is_virtual: bool,
 }
 
 /// A scenario that passed every check.
@@ -73,6 +126,10 @@ pub struct Model {
     pub offices: Vec<Office>,
     /// Policies to compare; the first is the baseline of comparison.csv.
     pub policies: Vec<PolicySpec>,
+    /// The weekday of day 0.
+    pub calendar: Calendar,
+    /// Number of distinct service priorities.
+    pub priority_levels: usize,
 }
 
 /// Tolerance on the sum of service shares (written shares are often rounded decimals).
@@ -111,9 +168,15 @@ impl Model {
         read: &dyn Fn(&str) -> Result<String, String>,
     ) -> Result<Model, ScenarioError> {
         let run = Self::run_settings(s)?;
-        let demand = Demand::from_scenario(s, read)?;
+        let calendar = Calendar {
+            first_day: match &s.calendar.first_day {
+                None => 0,
+                Some(d) => calendar::weekday(d, "calendar.first_day")?,
+            },
+        };
+        let demand = Demand::from_scenario(s, calendar, read)?;
         let services = Self::services(s)?;
-        let offices = Self::offices(s, demand.geography.is_some())?;
+        let offices = Self::offices(s, demand.geography.is_some(), &services)?;
         let mut policies = Vec::with_capacity(s.policies.len());
         let mut names = HashSet::new();
         if s.policies.is_empty() {
@@ -130,6 +193,7 @@ impl Model {
             unique_name(&mut names, &spec.name, format!("policy[{i}].name"), "policy")?;
             policies.push(spec);
         }
+        let services_levels = services.iter().map(|s| s.level).max().unwrap_or(0) + 1;
         Ok(Model {
             name: s.name.clone().unwrap_or_else(|| "unnamed scenario".into()),
             run,
@@ -140,7 +204,27 @@ impl Model {
             services,
             offices,
             policies,
+            calendar,
+            priority_levels: services_levels,
         })
+        .and_then(Model::check_pooled)
+    }
+
+    /// `pooled` pools always-open counters that offer every service: refuse it elsewhere.
+    fn check_pooled(self) -> Result<Model, ScenarioError> {
+        if let Some(i) = self
+            .policies
+            .iter()
+            .position(|p| p.kind == crate::policy::PolicyKind::Pooled)
+        {
+            if !self.is_plain() {
+                return Err(ScenarioError::at(
+                    format!("policy[{i}].kind"),
+                    "`pooled` (all counters as one queue) needs offices that are always open, offer every service, have no capacity limit and are not virtual",
+                ));
+            }
+        }
+        Ok(self)
     }
 
     fn run_settings(s: &Scenario) -> Result<RunSettings, ScenarioError> {
@@ -185,28 +269,59 @@ impl Model {
         let mut services = Vec::with_capacity(s.services.len());
         for (i, sv) in s.services.iter().enumerate() {
             let path = format!("service[{i}]");
+            let at = |key: &str, m: String| ScenarioError::at(format!("{path}.{key}"), m);
             unique_name(&mut names, &sv.name, format!("{path}.name"), "service")?;
             let share = match sv.share {
                 None if single => 1.0,
                 None => {
-                    return Err(ScenarioError::at(
-                        format!("{path}.share"),
-                        "is required when there are several services (shares sum to 1)",
+                    return Err(at(
+                        "share",
+                        "is required when there are several services (shares sum to 1)".into(),
                     ))
                 }
                 Some(x) if x.is_finite() && (0.0..=1.0).contains(&x) => x,
-                Some(x) => {
-                    return Err(ScenarioError::at(
-                        format!("{path}.share"),
-                        format!("must be between 0 and 1, got {x}"),
+                Some(x) => return Err(at("share", format!("must be between 0 and 1, got {x}"))),
+            };
+            let duration = Dist::from_spec(&sv.duration, &format!("{path}.duration"))?;
+            let patience = sv
+                .patience
+                .as_ref()
+                .map(|p| Dist::from_spec(p, &format!("{path}.patience")))
+                .transpose()?;
+            let probability = match sv.balk_probability {
+                None => 1.0,
+                Some(p) if (0.0..=1.0).contains(&p) => p,
+                Some(p) => {
+                    return Err(at(
+                        "balk_probability",
+                        format!("must be a probability between 0 and 1, got {p}"),
                     ))
                 }
             };
-            let duration = Dist::from_spec(&sv.duration, &format!("{path}.duration"))?;
+            let balk = match (sv.balk_above, sv.balk_probability) {
+                (Some(above), _) => Some(Balk { above, probability }),
+                (None, Some(_)) => {
+                    return Err(at(
+                        "balk_probability",
+                        "goes with `balk_above`, the queue length beyond which clients balk".into(),
+                    ))
+                }
+                (None, None) => None,
+            };
+            let online_share = match sv.online_share {
+                None => 0.0,
+                Some(x) if (0.0..=1.0).contains(&x) => x,
+                Some(x) => return Err(at("online_share", format!("must be a share between 0 and 1, got {x}"))),
+            };
             services.push(Service {
                 name: sv.name.clone(),
                 share,
                 duration,
+                patience,
+                priority: sv.priority.unwrap_or(0),
+                level: 0,
+                balk,
+                online_share,
             });
         }
         let total: f64 = services.iter().map(|s| s.share).sum();
@@ -216,10 +331,18 @@ impl Model {
                 format!("service shares must sum to 1, they sum to {total}"),
             ));
         }
+        let mut priorities: Vec<i64> = services.iter().map(|s| s.priority).collect();
+        priorities.sort_unstable();
+        priorities.dedup();
+        for sv in &mut services {
+            sv.level = priorities
+                .binary_search(&sv.priority)
+                .expect("every priority is listed");
+        }
         Ok(services)
     }
 
-    fn offices(s: &Scenario, geography: bool) -> Result<Vec<Office>, ScenarioError> {
+    fn offices(s: &Scenario, geography: bool, services: &[Service]) -> Result<Vec<Office>, ScenarioError> {
         if s.offices.is_empty() {
             return Err(ScenarioError::at(
                 "office",
@@ -227,53 +350,171 @@ impl Model {
             ));
         }
         let mut names = HashSet::new();
-        s.offices
+        let offices = s
+            .offices
             .iter()
             .enumerate()
             .map(|(i, o)| {
                 let path = format!("office[{i}]");
+                let at = |key: &str, m: String| ScenarioError::at(format!("{path}.{key}"), m);
                 unique_name(&mut names, &o.name, format!("{path}.name"), "office")?;
                 let counters = o.counters.unwrap_or(1);
                 if counters == 0 {
-                    return Err(ScenarioError::at(format!("{path}.counters"), "must be 1 or more"));
+                    return Err(at("counters", "must be 1 or more".into()));
                 }
                 let speed = o.speed.unwrap_or(1.0);
                 if !(speed.is_finite() && speed > 0.0) {
-                    return Err(ScenarioError::at(
-                        format!("{path}.speed"),
+                    return Err(at(
+                        "speed",
                         format!("must be a finite number greater than 0, got {speed}"),
                     ));
                 }
-                let location = match (o.location, geography) {
-                    (Some(p), true) if p.iter().all(|v| v.is_finite()) => Some(p),
-                    (Some(p), true) => {
-                        return Err(ScenarioError::at(
-                            format!("{path}.location"),
+                let is_virtual = o.is_virtual.unwrap_or(false);
+                let location = match (o.location, geography, is_virtual) {
+                    (Some(_), _, true) => {
+                        return Err(at(
+                            "location",
+                            "a virtual office has no location: its clients do not travel".into(),
+                        ))
+                    }
+                    (None, _, true) | (None, false, false) => None,
+                    (Some(p), true, false) if p.iter().all(|v| v.is_finite()) => Some(p),
+                    (Some(p), true, false) => {
+                        return Err(at(
+                            "location",
                             format!("coordinates must be finite numbers (km), got {p:?}"),
                         ))
                     }
-                    (None, true) => {
-                        return Err(ScenarioError::at(
-                            format!("{path}.location"),
-                            "with `[geography]` every office needs `location = [x_km, y_km]`",
+                    (None, true, false) => {
+                        return Err(at(
+                            "location",
+                            "with `[geography]` every office needs `location = [x_km, y_km]`".into(),
                         ))
                     }
-                    (Some(_), false) => {
-                        return Err(ScenarioError::at(
-                            format!("{path}.location"),
-                            "office locations need a `[geography]` section (metric, speed_kmh, overhead) and zones",
+                    (Some(_), false, false) => {
+                        return Err(at(
+                            "location",
+                            "office locations need a `[geography]` section (metric, speed_kmh, overhead) and zones"
+                                .into(),
                         ))
                     }
-                    (None, false) => None,
+                };
+                let hours = OfficeHours::from_sections(o.hours.as_ref(), o.shifts.as_deref(), counters, &path)?;
+                let capacity = match o.capacity {
+                    None => None,
+                    Some(k) if k >= hours.max_counters() => Some(k),
+                    Some(k) => {
+                        return Err(at(
+                            "capacity",
+                            format!(
+                                "must be at least the counters ({}): it counts those in service too, got {k}",
+                                hours.max_counters()
+                            ),
+                        ))
+                    }
+                };
+                let on_full = match o.on_full.as_deref() {
+                    None | Some("lost") => OnFull::Lost,
+                    Some("next") => OnFull::Next,
+                    Some(other) => return Err(at("on_full", format!("unknown rule `{other}`; allowed: lost, next"))),
+                };
+                if o.on_full.is_some() && capacity.is_none() {
+                    return Err(at("on_full", "applies to a full office: it needs `capacity`".into()));
+                }
+                let at_close = match o.at_close.as_deref() {
+                    None | Some("serve") => AtClose::Serve,
+                    Some("turn-away") => AtClose::TurnAway,
+                    Some(other) => {
+                        return Err(at(
+                            "at_close",
+                            format!("unknown rule `{other}`; allowed: serve, turn-away"),
+                        ))
+                    }
+                };
+                let offers = match &o.services {
+                    None => vec![true; services.len()],
+                    Some(list) => {
+                        if list.is_empty() {
+                            return Err(at("services", "lists no service; leave it out to offer all".into()));
+                        }
+                        let mut offers = vec![false; services.len()];
+                        for (k, name) in list.iter().enumerate() {
+                            let Some(id) = services.iter().position(|s| &s.name == name) else {
+                                let known: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+                                return Err(ScenarioError::at(
+                                    format!("{path}.services[{k}]"),
+                                    format!("unknown service `{name}`; the services are: {}", known.join(", ")),
+                                ));
+                            };
+                            offers[id] = true;
+                        }
+                        offers
+                    }
                 };
                 Ok(Office {
                     name: o.name.clone(),
                     counters,
                     speed,
                     location,
+                    capacity,
+                    on_full,
+                    hours,
+                    at_close,
+                    offers,
+                    is_virtual,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<Office>, ScenarioError>>()?;
+        for (k, sv) in services.iter().enumerate() {
+            let reach = |virt: bool| offices.iter().any(|o| o.is_virtual == virt && o.offers[k]);
+            if sv.online_share > 0.0 && !reach(true) {
+                return Err(ScenarioError::at(
+                    format!("service[{k}].online_share"),
+                    format!("no virtual office (`virtual = true`) offers `{}`", sv.name),
+                ));
+            }
+            if sv.online_share < 1.0 && sv.share > 0.0 && !reach(false) {
+                return Err(ScenarioError::at(
+                    format!("service[{k}].name"),
+                    format!("no office offers `{}`: list it in some office's `services`", sv.name),
+                ));
+            }
+        }
+        if offices.iter().all(|o| o.is_virtual) {
+            return Err(ScenarioError::at(
+                "office",
+                "needs at least one office that is not virtual",
+            ));
+        }
+        Ok(offices)
+    }
+
+    /// Whether every office is open at all times with every service, without capacity, and
+    /// no client goes online: the plain network where `pooled` is defined.
+    pub fn is_plain(&self) -> bool {
+        self.offices
+            .iter()
+            .all(|o| o.hours.always_open && o.capacity.is_none() && !o.is_virtual && o.offers.iter().all(|&x| x))
+            && self.services.iter().all(|s| s.online_share == 0.0)
+    }
+
+    /// The mean service duration at office `i` (speed 1) over the services it offers, weighted
+    /// by their shares; the whole mix's mean if it offers none with a positive share.
+    pub fn office_mean_service(&self, i: usize) -> f64 {
+        let offers = &self.offices[i].offers;
+        let (weight, sum) = self
+            .services
+            .iter()
+            .zip(offers)
+            .filter(|(_, &offered)| offered)
+            .fold((0.0, 0.0), |(w, m), (s, _)| {
+                (w + s.share, m + s.share * s.duration.mean())
+            });
+        if weight > 0.0 {
+            sum / weight
+        } else {
+            self.mean_service()
+        }
     }
 
     /// The mean service duration over the demand mix at speed 1.
@@ -314,17 +555,16 @@ impl Model {
         }
     }
 
-    /// The highest total arrival rate at any time of the day, clients per minute.
+    /// The highest total arrival rate at any time of the week, clients per minute.
     pub fn peak_rate(&self) -> f64 {
-        let mut instants: Vec<f64> = vec![0.0];
-        for s in &self.sources {
-            if let ArrivalProfile::Daily(pieces) = &s.profile {
-                instants.extend(pieces.iter().map(|p| p.start));
-            }
-        }
-        instants
+        let starts: Vec<f64> = self
+            .sources
             .iter()
-            .map(|&t| self.sources.iter().map(|s| s.profile.rate_at(t)).sum::<f64>())
+            .flat_map(|s| s.profile.pieces.iter().map(|p| p.start))
+            .collect();
+        (0..7)
+            .flat_map(|day| starts.iter().map(move |&tod| f64::from(day) * DAY + tod))
+            .map(|t| self.sources.iter().map(|s| s.profile.rate_at(t)).sum::<f64>())
             .fold(0.0, f64::max)
     }
 }

@@ -28,6 +28,9 @@ pub struct Scenario {
     pub arrivals: ArrivalsSection,
     /// Distances and travel times.
     pub geography: Option<GeographySection>,
+    /// The weekday of the first simulated day.
+    #[serde(default)]
+    pub calendar: CalendarSection,
     /// Districts where clients start (`[[zone]]`).
     #[serde(rename = "zone", default)]
     pub zones: Vec<ZoneSection>,
@@ -68,6 +71,8 @@ pub struct ArrivalsSection {
     pub schedule: Option<Vec<ScheduleEntry>>,
     /// A factor multiplying every arrival rate (default 1).
     pub scale: Option<f64>,
+    /// Factors by weekday multiplying the arrival rate, e.g. `{ sat = 1.2, thu = 0.5, fri = 0 }`.
+    pub days: Option<std::collections::BTreeMap<String, f64>>,
 }
 
 /// One piece of a daily arrival schedule: clients per hour between two clock times.
@@ -124,6 +129,16 @@ pub struct ServiceSection {
     pub share: Option<f64>,
     /// The service duration distribution at an office of speed 1.
     pub duration: DistSpec,
+    /// How long a client waits in the queue before leaving unserved (default: forever).
+    pub patience: Option<DistSpec>,
+    /// Smaller is served first, without interrupting a service (default 0).
+    pub priority: Option<i64>,
+    /// A client balks (leaves at once) when it finds more than this many clients waiting.
+    pub balk_above: Option<u32>,
+    /// The probability that a client who finds the queue too long balks (default 1).
+    pub balk_probability: Option<f64>,
+    /// The share of clients who use the virtual window instead of an office (default 0).
+    pub online_share: Option<f64>,
 }
 
 /// `[[office]]`: one office.
@@ -136,8 +151,54 @@ pub struct OfficeSection {
     pub counters: Option<u32>,
     /// A factor dividing service durations at this office (default 1).
     pub speed: Option<f64>,
-    /// Where the office is, `[x_km, y_km]` (required with `[geography]`).
+    /// Where the office is, `[x_km, y_km]` (required with `[geography]`, except virtual).
     pub location: Option<[f64; 2]>,
+    /// The most clients present (waiting plus in service); beyond it a client is blocked.
+    pub capacity: Option<u32>,
+    /// What a blocked client does: `"lost"` (default) or `"next"` (the policy's next choice).
+    pub on_full: Option<String>,
+    /// Opening hours: `"08:00-14:00"` (breaks: `"08:00-12:00, 13:00-16:00"`), or a table by
+    /// weekday (`default`, `sat` ... `fri`, a value `"closed"` for a closed day).
+    pub hours: Option<Hours>,
+    /// Counters by time of day within the opening hours (default: `counters` all day).
+    pub shifts: Option<Vec<ShiftEntry>>,
+    /// At the last closing of a day: `"serve"` those inside (default) or `"turn-away"` the queue.
+    pub at_close: Option<String>,
+    /// The services this office offers (default: all).
+    pub services: Option<Vec<String>>,
+    /// An online channel: no location, no travel; clients reach it by `online_share`.
+    #[serde(rename = "virtual")]
+    pub is_virtual: Option<bool>,
+}
+
+/// Opening hours: one string for every day, or a table by weekday.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Hours {
+    /// The same hours every day.
+    Daily(String),
+    /// Hours by weekday: keys `default`, `sat`, `sun`, `mon`, `tue`, `wed`, `thu`, `fri`.
+    ByDay(std::collections::BTreeMap<String, String>),
+}
+
+/// Counters working between two clock times.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftEntry {
+    /// Start (clock time).
+    pub from: Minutes,
+    /// End (clock time, up to `"24:00"`).
+    pub to: Minutes,
+    /// Counters working.
+    pub counters: u32,
+}
+
+/// `[calendar]`: which weekday the first simulated day is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarSection {
+    /// The weekday of day 0: `sat` (default), `sun`, `mon`, `tue`, `wed`, `thu`, `fri`.
+    pub first_day: Option<String>,
 }
 
 /// `[[policy]]`: one allocation policy to compare.

@@ -14,4 +14,4 @@ pub use histogram::WaitHistogram;
 pub use interval::{mean_and_half_width, student_t_975};
 
 mod replication;
-pub use replication::{OfficeStats, ReplicationStats, ServiceStats, ZoneStats};
+pub use replication::{OfficeStats, Outcomes, ReplicationStats, ServiceStats, ZoneStats};

@@ -4,13 +4,44 @@ use super::{Accumulator, WaitHistogram};
 use crate::engine::{Client, Recorder};
 use crate::model::Model;
 
+/// How the counted clients of one replication (or of one office) ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outcomes {
+    /// Served.
+    pub served: u64,
+    /// Left the queue when their patience ran out.
+    pub abandoned: u64,
+    /// Left at once on finding a long queue.
+    pub balked: u64,
+    /// Found the office full and were lost.
+    pub blocked: u64,
+    /// Sent home: at closing, on arriving after closing, or with no open office to go to.
+    pub turned_away: u64,
+}
+
+impl Outcomes {
+    /// Adds `other`'s counts.
+    pub fn add(&mut self, other: &Outcomes) {
+        self.served += other.served;
+        self.abandoned += other.abandoned;
+        self.balked += other.balked;
+        self.blocked += other.blocked;
+        self.turned_away += other.turned_away;
+    }
+
+    /// All clients who ended one way or another.
+    pub fn total(&self) -> u64 {
+        self.served + self.abandoned + self.balked + self.blocked + self.turned_away
+    }
+}
+
 /// What one office measured in one replication.
 #[derive(Debug, Clone)]
 pub struct OfficeStats {
-    /// Counted clients who arrived here.
+    /// Counted clients who arrived here (and stayed until served or left from here).
     pub arrived: u64,
-    /// Counted clients served here.
-    pub served: u64,
+    /// How they ended.
+    pub outcomes: Outcomes,
     /// Waits of counted served clients.
     pub wait: Accumulator,
     /// Their distribution.
@@ -19,17 +50,31 @@ pub struct OfficeStats {
     pub max_queue: usize,
     /// Integral of busy counters over time from the warm-up on (counter-minutes).
     busy_area: f64,
+    /// Integral of available counters: open counters, or those still serving after closing.
+    available_area: f64,
     busy: u32,
+    open: u32,
     last_change: f64,
-    counters: u32,
+}
+
+impl OfficeStats {
+    /// Brings the areas up to `t`.
+    fn advance(&mut self, t: f64) {
+        if t > self.last_change {
+            let dt = t - self.last_change;
+            self.busy_area += f64::from(self.busy) * dt;
+            self.available_area += f64::from(self.open.max(self.busy)) * dt;
+            self.last_change = t;
+        }
+    }
 }
 
 /// What one service type measured in one replication.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceStats {
-    /// Counted clients of this type served.
-    pub served: u64,
-    /// Their waits.
+    /// How its counted clients ended.
+    pub outcomes: Outcomes,
+    /// Waits of those served.
     pub wait: Accumulator,
     /// Their distribution.
     pub wait_hist: WaitHistogram,
@@ -54,8 +99,8 @@ pub struct ZoneStats {
 pub struct ReplicationStats {
     /// Counted clients created.
     pub arrived: u64,
-    /// Counted clients served.
-    pub served: u64,
+    /// How they ended.
+    pub outcomes: Outcomes,
     /// Waits of counted served clients (arrival at the office to start of service).
     pub wait: Accumulator,
     /// Their distribution.
@@ -87,7 +132,7 @@ impl ReplicationStats {
     pub fn new(model: &Model) -> Self {
         ReplicationStats {
             arrived: 0,
-            served: 0,
+            outcomes: Outcomes::default(),
             wait: Accumulator::new(),
             wait_hist: WaitHistogram::new(),
             sojourn: Accumulator::new(),
@@ -97,16 +142,17 @@ impl ReplicationStats {
             offices: model
                 .offices
                 .iter()
-                .map(|o| OfficeStats {
+                .map(|_| OfficeStats {
                     arrived: 0,
-                    served: 0,
+                    outcomes: Outcomes::default(),
                     wait: Accumulator::new(),
                     wait_hist: WaitHistogram::new(),
                     max_queue: 0,
                     busy_area: 0.0,
+                    available_area: 0.0,
                     busy: 0,
+                    open: 0,
                     last_change: model.run.warmup,
-                    counters: o.counters,
                 })
                 .collect(),
             services: model.services.iter().map(|_| ServiceStats::default()).collect(),
@@ -122,30 +168,37 @@ impl ReplicationStats {
         client.created >= self.warmup
     }
 
-    /// The observed window for utilisation: from the warm-up to the end of the run.
-    fn window(&self) -> f64 {
-        self.end - self.warmup
-    }
-
-    /// Busy counter time over available counter time at office `i`, from the warm-up to the end.
+    /// Busy counter time over available counter time at office `i`, from the warm-up to the
+    /// end: available counters are those open, or those still serving after closing.
     pub fn office_utilization(&self, i: usize) -> Option<f64> {
         let o = &self.offices[i];
-        let w = self.window();
-        (w > 0.0).then(|| o.busy_area / (f64::from(o.counters) * w))
+        (o.available_area > 0.0).then(|| o.busy_area / o.available_area)
     }
 
     /// Busy counter time over available counter time, all offices together.
     pub fn utilization(&self) -> Option<f64> {
-        let w = self.window();
         let busy: f64 = self.offices.iter().map(|o| o.busy_area).sum();
-        let counters: f64 = self.offices.iter().map(|o| f64::from(o.counters)).sum();
-        (w > 0.0).then(|| busy / (counters * w))
+        let available: f64 = self.offices.iter().map(|o| o.available_area).sum();
+        (available > 0.0).then(|| busy / available)
     }
 
     /// Share of counted served clients whose wait was within the target; `None` without a
     /// target or without served clients.
     pub fn sla_share(&self) -> Option<f64> {
-        (self.target.is_finite() && self.served > 0).then(|| self.within_target as f64 / self.served as f64)
+        (self.target.is_finite() && self.outcomes.served > 0)
+            .then(|| self.within_target as f64 / self.outcomes.served as f64)
+    }
+
+    /// Counts an unserved end of a counted client, overall, at its office and for its service.
+    fn ended(&mut self, client: &Client, office: Option<usize>, which: fn(&mut Outcomes) -> &mut u64) {
+        if !self.counted(client) {
+            return;
+        }
+        *which(&mut self.outcomes) += 1;
+        *which(&mut self.services[client.service as usize].outcomes) += 1;
+        if let Some(o) = office {
+            *which(&mut self.offices[o].outcomes) += 1;
+        }
     }
 }
 
@@ -176,11 +229,14 @@ impl Recorder for ReplicationStats {
     #[inline]
     fn busy_changed(&mut self, t: f64, office: usize, busy: u32) {
         let o = &mut self.offices[office];
-        if t > o.last_change {
-            o.busy_area += f64::from(o.busy) * (t - o.last_change);
-            o.last_change = t;
-        }
+        o.advance(t);
         o.busy = busy;
+    }
+
+    fn counters_changed(&mut self, t: f64, office: usize, open: u32) {
+        let o = &mut self.offices[office];
+        o.advance(t);
+        o.open = open;
     }
 
     #[inline]
@@ -191,10 +247,10 @@ impl Recorder for ReplicationStats {
         }
         let wait = client.wait();
         let bucket = WaitHistogram::bucket_of(wait);
-        self.served += 1;
+        let travel = client.travel();
+        self.outcomes.served += 1;
         self.wait.record(wait);
         self.wait_hist.record_in(bucket, wait);
-        let travel = client.travel();
         self.sojourn.record(wait + client.duration);
         self.travel.record(travel);
         self.travel_hist.record(travel);
@@ -202,11 +258,11 @@ impl Recorder for ReplicationStats {
             self.within_target += 1;
         }
         let o = &mut self.offices[office];
-        o.served += 1;
+        o.outcomes.served += 1;
         o.wait.record(wait);
         o.wait_hist.record_in(bucket, wait);
         let s = &mut self.services[client.service as usize];
-        s.served += 1;
+        s.outcomes.served += 1;
         s.wait.record(wait);
         s.wait_hist.record_in(bucket, wait);
         let z = &mut self.zones[client.zone as usize];
@@ -215,13 +271,26 @@ impl Recorder for ReplicationStats {
         z.travel.record(travel);
     }
 
+    fn abandoned(&mut self, _t: f64, office: Option<usize>, client: &Client) {
+        self.ended(client, office, |o| &mut o.abandoned);
+    }
+
+    fn balked(&mut self, _t: f64, office: Option<usize>, client: &Client) {
+        self.ended(client, office, |o| &mut o.balked);
+    }
+
+    fn blocked(&mut self, _t: f64, office: usize, client: &Client) {
+        self.ended(client, Some(office), |o| &mut o.blocked);
+    }
+
+    fn turned_away(&mut self, _t: f64, office: Option<usize>, client: &Client) {
+        self.ended(client, office, |o| &mut o.turned_away);
+    }
+
     fn finished(&mut self, t: f64) {
         self.end = t.max(self.warmup);
         for o in &mut self.offices {
-            if self.end > o.last_change {
-                o.busy_area += f64::from(o.busy) * (self.end - o.last_change);
-                o.last_change = self.end;
-            }
+            o.advance(self.end);
         }
     }
 }
