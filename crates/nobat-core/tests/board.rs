@@ -330,3 +330,64 @@ fn join_idle_beats_its_fallback_and_an_indifferent_logit_is_random() {
         "a wait-averse logit avoids queues: {averse} vs {random}"
     );
 }
+
+/// Records the earliest arrival at each office.
+struct FirstArrival(Vec<f64>);
+
+impl nobat_core::engine::Recorder for FirstArrival {
+    fn office_arrival(&mut self, t: f64, office: usize, _: &nobat_core::engine::Client) {
+        self.0[office] = self.0[office].min(t);
+    }
+}
+
+/// Closed offices are never chosen, by any policy: an office that opens at noon receives its
+/// first client at noon, and one closed for the day receives nobody.
+#[test]
+fn closed_offices_are_never_chosen() {
+    let kinds = [
+        "random",
+        "round-robin",
+        "shortest-queue",
+        "least-expected-wait",
+        "weighted-random",
+        "join-idle",
+    ];
+    for kind in kinds {
+        let source = format!(
+            r#"
+            [run]
+            horizon = "14:00"
+            replications = 1
+            [arrivals]
+            rate = 2.0
+            [[service]]
+            name = "s"
+            duration = {{ dist = "exponential", mean = 1.0 }}
+            [[office]]
+            name = "always"
+            counters = 2
+            [[office]]
+            name = "afternoon"
+            counters = 2
+            hours = "12:00-18:00"
+            [[office]]
+            name = "evening"
+            hours = "20:00-22:00"
+            [[policy]]
+            kind = "{kind}"
+            "#
+        );
+        let model = scenario::load(&source).unwrap();
+        let setup = nobat_core::engine::PolicySetup::from_spec(&model, &model.policies[0]);
+        let mut policy = model.policies[0].kind.build(&model);
+        let mut first = FirstArrival(vec![f64::INFINITY; 3]);
+        nobat_core::engine::run_replication(&model, 0, 1, &setup, &mut policy, &mut first).unwrap();
+        assert!(first.0[0] < 60.0, "{kind}: {:?}", first.0);
+        assert!(first.0[1] >= 720.0 && first.0[1] < 730.0, "{kind}: {:?}", first.0);
+        assert_eq!(
+            first.0[2],
+            f64::INFINITY,
+            "{kind}: nobody goes to an office closed all day"
+        );
+    }
+}

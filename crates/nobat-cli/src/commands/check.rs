@@ -47,18 +47,28 @@ pub fn check(args: &CheckArgs) -> Result<String, CliError> {
                 ));
             }
             vec![
-                o.name.clone(),
+                if o.is_virtual { format!("{} (virtual)", o.name) } else { o.name.clone() },
                 o.counters.to_string(),
                 format!("{}", o.speed),
+                o.capacity.map_or("-".into(), |k| k.to_string()),
                 format!("{mean:.3}"),
                 format!("{peak:.3}"),
+                o.hours.describe(),
             ]
         })
         .collect();
     lines.push(String::new());
     lines.push("offered load (rho) per office if demand were split evenly among offices:".into());
     lines.push(table::render(
-        &["office", "counters", "speed", "rho mean", "rho peak"],
+        &[
+            "office",
+            "counters",
+            "speed",
+            "capacity",
+            "rho mean",
+            "rho peak",
+            "hours (counters)",
+        ],
         &rows,
     ));
     let (total_mean, total_peak) = (model.load_at(mean_rate), model.load_at(peak_rate));

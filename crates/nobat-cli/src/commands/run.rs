@@ -46,6 +46,7 @@ fn summary_table(report: &Report) -> String {
             vec![
                 r.policy.clone(),
                 r.served.to_string(),
+                (r.abandoned + r.balked + r.blocked + r.turned_away).to_string(),
                 with_ci(&short(r.wait_mean), &short(r.wait_mean_ci95)),
                 short(r.wait_p90).text(),
                 short(r.wait_p99).text(),
@@ -58,6 +59,7 @@ fn summary_table(report: &Report) -> String {
         &[
             "policy",
             "served",
+            "not served",
             "wait mean (95% CI)",
             "wait p90",
             "wait p99",

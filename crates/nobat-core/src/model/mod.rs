@@ -532,10 +532,14 @@ impl Model {
         rate * self.mean_service() / self.capacity()
     }
 
-    /// Offered load of office `i` if demand at `rate` were split evenly among the offices.
+    /// Offered load of office `i` if demand at `rate` were split evenly: the walk-in demand
+    /// among the physical offices, the online demand among the virtual ones.
     pub fn office_load_even_split(&self, i: usize, rate: f64) -> f64 {
         let o = &self.offices[i];
-        rate / self.offices.len() as f64 * self.mean_service() / (f64::from(o.counters) * o.speed)
+        let online: f64 = self.services.iter().map(|s| s.share * s.online_share).sum();
+        let share = if o.is_virtual { online } else { 1.0 - online };
+        let peers = self.offices.iter().filter(|p| p.is_virtual == o.is_virtual).count() as f64;
+        rate * share / peers * self.office_mean_service(i) / (f64::from(o.counters) * o.speed)
     }
 
     /// Average arrival rate over the times of the horizon when clients arrive at all (the
