@@ -1,9 +1,11 @@
 //! # nobat-core
 //!
 //! A discrete-event simulator of networks of service offices: clients arrive (Poisson, at a
-//! constant rate or by a daily profile), an allocation policy sends each to an office, offices
-//! serve them FIFO at parallel counters, and streaming statistics measure waits, sojourns and
-//! utilisation. Replications run in parallel with common random numbers so that policies are
+//! constant rate or by a daily and weekly profile) from zones of a city, an allocation policy
+//! (reading a possibly stale crowding board) sends each to an office or an online window, they
+//! travel there, and offices with opening hours, shifts and waiting-room capacities serve them
+//! by priority and FIFO at parallel counters while impatient clients renege or balk. Streaming
+//! statistics measure waits, travel, sojourns, losses and utilisation. Replications run in parallel with common random numbers so that policies are
 //! compared on the same simulated demand.
 //!
 //! The library does no I/O beyond parsing a scenario string.
@@ -38,9 +40,12 @@
 //!
 //! ## Determinism and event ordering
 //!
-//! - Events are ordered by (time, phase, sequence number): at equal times departures come
-//!   before arrivals (a counter freed at `t` serves a client arriving at `t`), and events of the
-//!   same phase run in the order they were scheduled.
+//! - Events are ordered by (time, phase, sequence number). At equal times: departures, then
+//!   patience timers, then office openings and closings, then arrivals at offices, then board
+//!   refreshes, then new clients. So a counter freed at `t` serves a client who arrives at `t`,
+//!   a client whose service can start at `t` is served rather than counted as reneging, and an
+//!   office opening at `t` receives the clients arriving at `t`. Events of the same phase run in
+//!   the order they were scheduled.
 //! - Every random draw comes from a stream named by purpose ([`random::StreamKind`]) derived
 //!   from (seed, replication, purpose). A client's service type and requirement are drawn when
 //!   it is created, from the `Service` stream, so every policy of a replication sees the same

@@ -108,6 +108,8 @@ struct Simulation<'m> {
     sent: Vec<u32>,
     mean_service: Vec<f64>,
     speed: Vec<f64>,
+    /// The most clients each office holds (`u32::MAX` without a limit), kept dense for the loop.
+    capacity: Vec<u32>,
     service_cdf: Vec<f64>,
     /// Candidates and travel times of the current decision (reused buffers).
     cand: Vec<usize>,
@@ -188,6 +190,7 @@ impl<'m> Simulation<'m> {
                 .map(|i| model.office_mean_service(i) / model.offices[i].speed)
                 .collect(),
             speed: model.offices.iter().map(|o| o.speed).collect(),
+            capacity: model.offices.iter().map(|o| o.capacity.unwrap_or(u32::MAX)).collect(),
             service_cdf,
             cand: Vec::with_capacity(n),
             travel: Vec::with_capacity(n),
@@ -466,14 +469,14 @@ impl<'m> Simulation<'m> {
         client.arrived = t;
         let client = *client;
         let office = client.office as usize;
-        let o = &model.offices[office];
         if !self.accepting[office] && !self.in_break[office] {
             recorder.office_arrival(t, office, &client);
             recorder.turned_away(t, Some(office), &client);
             self.slab.remove(handle);
             return Ok(());
         }
-        if o.capacity.is_some_and(|k| self.present[office] >= k) {
+        if self.present[office] >= self.capacity[office] {
+            let o = &model.offices[office];
             if o.on_full == OnFull::Next && !client.redirected {
                 let from = o.location.unwrap_or_default();
                 if let Some((next, travel)) = self.decide(t, &client, from, Some(office), true, policy)? {
