@@ -373,6 +373,35 @@ mod bad_input {
     }
 
     #[test]
+    fn regression_inputs_found_in_review_are_refused() {
+        // A huge number of counters once aborted the process while reserving memory.
+        let e = refused(&GOOD.replace("name = \"A\"", "name = \"A\"\ncounters = 4000000000"));
+        assert!(e.contains("`office[0].counters`") && e.contains("between 1 and"), "{e}");
+        // A service time with an infinite mean once ran and wrote meaningless waits.
+        let e = refused(&GOOD.replace(
+            "{ dist = \"exponential\", mean = 1.0 }",
+            "{ dist = \"weibull\", shape = 0.001, scale = 1 }",
+        ));
+        assert!(e.contains("must be finite"), "{e}");
+        // A board setting on a policy that reads no board was silently ignored.
+        let e = refused(&GOOD.replace("kind = \"random\"", "kind = \"random\"\nrefresh = 5"));
+        assert!(
+            e.contains("`policy[0].refresh`") && e.contains("reads the crowding board"),
+            "{e}"
+        );
+        // A horizon before the first arrival gave empty reports.
+        let e = refused(
+            &GOOD
+                .replace(
+                    "rate = 0.5",
+                    "schedule = [{ from = \"08:00\", to = \"10:00\", per_hour = 30 }]",
+                )
+                .replace("horizon = 500", "horizon = \"07:00\""),
+        );
+        assert!(e.contains("no client would arrive"), "{e}");
+    }
+
+    #[test]
     fn syntax_error_has_a_line() {
         let e = refused("[run\nhorizon = 3");
         assert!(e.contains("bad.toml:1:"), "{e}");

@@ -118,6 +118,18 @@ impl Params<'_> {
 impl Dist {
     /// Validates a written distribution; `path` is its key path, for error messages.
     pub fn from_spec(spec: &DistSpec, path: &str) -> Result<Dist, ScenarioError> {
+        let dist = Self::build(spec, path)?;
+        let (mean, variance) = (dist.mean(), dist.variance());
+        if !(mean.is_finite() && variance.is_finite()) {
+            return Err(ScenarioError::at(
+                path,
+                format!("these parameters give a mean of {mean} and a variance of {variance}; both must be finite"),
+            ));
+        }
+        Ok(dist)
+    }
+
+    fn build(spec: &DistSpec, path: &str) -> Result<Dist, ScenarioError> {
         let p = Params { spec, path };
         let internal = |e: &dyn std::fmt::Display| ScenarioError::at(path, format!("invalid parameters: {e}"));
         match spec.dist.as_str() {
@@ -415,6 +427,30 @@ mod tests {
                 d.variance()
             );
         }
+    }
+
+    #[test]
+    fn infinite_moments_are_refused() {
+        let e = Dist::from_spec(
+            &DistSpec {
+                shape: Some(0.001),
+                scale: Some(Minutes(1.0)),
+                ..spec("weibull")
+            },
+            "d",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("finite"), "{e}");
+        let e = Dist::from_spec(
+            &DistSpec {
+                min: Some(Minutes(1e308)),
+                max: Some(Minutes(1.7e308)),
+                ..spec("uniform")
+            },
+            "d",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("finite"), "{e}");
     }
 
     #[test]

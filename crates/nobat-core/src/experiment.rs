@@ -3,8 +3,8 @@
 //!
 //! Replication `r` of every policy uses the same seed, so every policy faces the same clients
 //! with the same service requirements; differences between policies are paired by replication.
-//! Replications run in chunks: memory holds one chunk's full statistics at a time, while each
-//! policy keeps per-replication scalars and pooled histograms.
+//! Replications run in chunks of a few tasks per thread: memory holds one chunk's full
+//! statistics at a time, while each policy keeps per-replication scalars and pooled histograms.
 
 use crate::engine::{run_replication, PolicySetup, SimulationError};
 use crate::model::Model;
@@ -243,8 +243,9 @@ pub struct ExperimentResult {
     pub policies: Vec<PolicyResult>,
 }
 
-/// How many replications of every policy are held in memory at once.
-const CHUNK: u32 = 32;
+/// Full statistics in memory at once, per worker thread: enough to keep every thread busy
+/// while a chunk is folded, few enough that a city of thousands of offices fits.
+const TASKS_PER_THREAD: usize = 4;
 
 /// Runs every policy for every replication and folds the results.
 pub fn run_experiment(
@@ -269,7 +270,8 @@ pub fn run_experiment(
             .collect();
         let mut first = 0;
         while first < replications {
-            let last = (first + CHUNK).min(replications);
+            let per_chunk = (TASKS_PER_THREAD * rayon::current_num_threads() / policies.len().max(1)).max(1);
+            let last = (first + per_chunk as u32).min(replications);
             let tasks: Vec<(usize, u32)> = (0..policies.len())
                 .flat_map(|p| (first..last).map(move |r| (p, r)))
                 .collect();

@@ -75,7 +75,7 @@ pub struct SummaryRow {
     pub sojourn_mean: Num,
     /// Mean travel time.
     pub travel_mean: Num,
-    /// Busy counter time over counter time, from the warm-up to the end of the run.
+    /// Busy counter time over available counter time, from the warm-up to the horizon.
     pub utilization: Num,
     /// Share of served clients whose wait is within the scenario's target.
     pub sla_share: Num,
@@ -148,7 +148,7 @@ pub struct OfficeRow {
     pub wait_mean: Num,
     /// 90th percentile of the wait, pooled over replications.
     pub wait_p90: Num,
-    /// Busy counter time over counter time, from the warm-up to the end of the run.
+    /// Busy counter time over available counter time, from the warm-up to the horizon.
     pub utilization: Num,
     /// The most clients waiting at once in any replication.
     pub max_queue: usize,

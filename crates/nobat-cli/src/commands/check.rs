@@ -15,7 +15,7 @@ pub fn check(args: &CheckArgs) -> Result<String, CliError> {
             "{}: {} offices, {} counters, {} services (mean service {:.3} min), {} zones, {} policies",
             model.name,
             model.offices.len(),
-            model.offices.iter().map(|o| o.counters).sum::<u32>(),
+            model.offices.iter().map(|o| u64::from(o.counters)).sum::<u64>(),
             model.services.len(),
             model.mean_service(),
             model.zones.len(),
@@ -87,6 +87,14 @@ pub fn check(args: &CheckArgs) -> Result<String, CliError> {
                 "the network is overloaded at the peak (rho = {total_peak:.3} >= 1): queues build up during the peak"
             ),
         );
+    }
+    for p in &model.policies {
+        if p.information.refresh >= model.run.horizon {
+            warnings.push(format!(
+                "policy `{}`: the board refreshes every {} min, never within the horizon ({} min): it shows the empty offices of time 0",
+                p.name, p.information.refresh, model.run.horizon
+            ));
+        }
     }
     lines.extend(warnings.iter().map(|w| format!("warning: {w}")));
     Ok(lines.join("\n") + "\n")

@@ -29,24 +29,30 @@ impl<'m> ArrivalClock<'m> {
             return None;
         }
         let mut e: f64 = -(1.0 - rng.random::<f64>()).ln();
-        let mut now = t;
+        // Walk (day, piece) by index: recomputing the time of day from an absolute time can
+        // round just below a piece's end and find the same piece again forever.
+        let pieces = &self.profile.pieces;
+        let mut day = (t / DAY).floor();
+        let tod = t - day * DAY;
+        let mut index = pieces.iter().position(|p| p.end > tod).unwrap_or(pieces.len());
+        let mut from = tod;
         loop {
-            let day = (now / DAY).floor();
-            let factor = self.profile.day_factor(day as i64);
-            let tod = now - day * DAY;
-            let piece = if factor > 0.0 {
-                self.profile.pieces.iter().find(|p| p.end > tod)
-            } else {
-                None
-            };
-            let Some(p) = piece else {
-                now = (day + 1.0) * DAY;
-                if now >= horizon {
+            if index == pieces.len() {
+                day += 1.0;
+                index = 0;
+                from = 0.0;
+                if day * DAY >= horizon {
                     return None;
                 }
                 continue;
-            };
-            let start = tod.max(p.start);
+            }
+            let factor = self.profile.day_factor(day as i64);
+            if factor == 0.0 {
+                index = pieces.len();
+                continue;
+            }
+            let p = &pieces[index];
+            let start = from.max(p.start);
             let rate = p.rate * factor;
             let mass = rate * (p.end - start);
             if e < mass {
@@ -54,8 +60,9 @@ impl<'m> ArrivalClock<'m> {
                 return (next < horizon).then_some(next);
             }
             e -= mass;
-            now = day * DAY + p.end;
-            if now >= horizon {
+            index += 1;
+            from = p.end;
+            if day * DAY + p.end >= horizon {
                 return None;
             }
         }
@@ -95,6 +102,29 @@ mod tests {
         assert!((one - 7200.0).abs() < 4.5 * 7200f64.sqrt(), "{per_day:?}");
         assert!((two - 14_400.0).abs() < 4.5 * 14_400f64.sqrt(), "{per_day:?}");
         assert!((profile.expected_arrivals(horizon) - 0.5 * DAY * 10.0 * 7.0).abs() < 1e-6);
+    }
+
+    /// Regression: a piece ending at a time that is not a whole number of minutes (10:00:20)
+    /// made the clock find the same piece again forever from the second day on.
+    #[test]
+    fn fractional_piece_ends_do_not_hang() {
+        let profile = ArrivalProfile {
+            pieces: vec![RatePiece {
+                start: 480.0,
+                end: 600.0 + 1.0 / 3.0,
+                rate: 0.5,
+            }],
+            week: [1.0; 7],
+            calendar: Default::default(),
+        };
+        let clock = ArrivalClock::new(&profile);
+        let mut rng = stream(9, 0, StreamKind::Arrivals);
+        let (mut t, mut n) = (0.0, 0);
+        while let Some(next) = clock.next_after(t, 5.0 * DAY, &mut rng) {
+            t = next;
+            n += 1;
+        }
+        assert!(n > 200, "{n} arrivals in 5 days of 2 hours at 30/h");
     }
 
     #[test]

@@ -106,6 +106,9 @@ struct Simulation<'m> {
     board_time: f64,
     /// Clients sent per office since the last refresh (all zero with a live board).
     sent: Vec<u32>,
+    /// Clients travelling to each office, live and as of the last refresh.
+    en_route: Vec<u32>,
+    board_en_route: Vec<u32>,
     mean_service: Vec<f64>,
     speed: Vec<f64>,
     /// The most clients each office holds (`u32::MAX` without a limit), kept dense for the loop.
@@ -162,7 +165,13 @@ impl<'m> Simulation<'m> {
                 acc
             })
             .collect();
-        let total_counters: u32 = model.offices.iter().map(|o| o.hours.max_counters()).sum();
+        // Room for every counter busy at once, up to a bound: beyond it the buffers grow as needed.
+        let total_counters = model
+            .offices
+            .iter()
+            .map(|o| u64::from(o.hours.max_counters()))
+            .sum::<u64>()
+            .min(1 << 16);
         let stream = |kind| stream(seed, replication, kind);
         Simulation {
             model,
@@ -186,6 +195,8 @@ impl<'m> Simulation<'m> {
             board_busy: vec![0; n],
             board_time: 0.0,
             sent: vec![0; n],
+            en_route: vec![0; n],
+            board_en_route: vec![0; n],
             mean_service: (0..n)
                 .map(|i| model.office_mean_service(i) / model.offices[i].speed)
                 .collect(),
@@ -248,13 +259,17 @@ impl<'m> Simulation<'m> {
                         self.events.push(next, Phase::Arrival, payload);
                     }
                 }
-                Phase::OfficeArrival => self.arrive(t, payload, policy, recorder)?,
+                Phase::OfficeArrival => {
+                    self.en_route[self.slab.get(payload).office as usize] -= 1;
+                    self.arrive(t, payload, policy, recorder)?
+                }
                 Phase::Departure => self.depart(t, payload, recorder),
                 Phase::Renege => self.renege(t, payload, recorder),
                 Phase::OfficeChange => self.office_change(t, payload as usize, recorder),
                 Phase::Refresh => {
                     self.board_present.copy_from_slice(&self.present);
                     self.board_busy.copy_from_slice(&self.busy);
+                    self.board_en_route.copy_from_slice(&self.en_route);
                     self.sent.fill(0);
                     self.board_time = t;
                     if t + refresh <= horizon {
@@ -342,6 +357,7 @@ impl<'m> Simulation<'m> {
         client.office = office as u32;
         let handle = self.slab.insert(client);
         if travel > 0.0 {
+            self.en_route[office] += 1;
             self.events.push(t + travel, Phase::OfficeArrival, handle);
             Ok(())
         } else {
@@ -428,6 +444,8 @@ impl<'m> Simulation<'m> {
                 present: if live { &self.present } else { &self.board_present },
                 busy: if live { &self.busy } else { &self.board_busy },
                 sent: &self.sent,
+                en_route: if live { &self.en_route } else { &self.board_en_route },
+                speed: &self.speed,
                 board_time: if live { t } else { self.board_time },
                 shows: info.shows,
                 mean_service: &self.mean_service,
@@ -448,7 +466,8 @@ impl<'m> Simulation<'m> {
                     office,
                 });
             };
-            if !live {
+            // Only the clients the dispatcher itself sends count as sent, not those who ignore it.
+            if !live && follows {
                 self.sent[office] += 1;
             }
             Some((office, travel[k]))
@@ -483,6 +502,7 @@ impl<'m> Simulation<'m> {
                     let c = self.slab.get_mut(handle);
                     c.redirected = true;
                     c.office = next as u32;
+                    self.en_route[next] += 1;
                     self.events.push(t + travel, Phase::OfficeArrival, handle);
                     return Ok(());
                 }
@@ -632,10 +652,16 @@ impl<'m> Simulation<'m> {
         self.schedule_change(t, office);
     }
 
-    /// Pooled mode: serve at once at a free counter (the fastest office with one, ties at
-    /// random), else wait in the one shared queue, by priority. Travel is ignored.
+    /// Pooled mode: serve at once at a free open counter (the fastest office with one, ties at
+    /// random), else wait in the one shared queue, by priority; turned away when every office
+    /// is closed for the day. Travel is ignored.
     fn join_pool<R: Recorder>(&mut self, t: f64, handle: Handle, recorder: &mut R) {
         let client = *self.slab.get(handle);
+        if !self.accepting.iter().zip(&self.in_break).any(|(&a, &b)| a || b) {
+            self.slab.remove(handle);
+            recorder.turned_away(t, None, &client);
+            return;
+        }
         let free = (0..self.open_counters.len()).filter(|&i| self.busy[i] < self.open_counters[i]);
         if free.clone().next().is_some() {
             let office = argmin_random_tie(free, |i| self.mean_service[i], &mut self.choice_rng);

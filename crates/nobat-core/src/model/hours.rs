@@ -135,10 +135,13 @@ impl OfficeHours {
                             "a shift must start before it ends, within one day (up to 24:00)",
                         ));
                     }
-                    if s.counters == 0 {
+                    if s.counters == 0 || s.counters > super::MAX_COUNTERS {
                         return Err(ScenarioError::at(
                             format!("{p}.counters"),
-                            "must be 1 or more (use `hours` for closed times)",
+                            format!(
+                                "must be between 1 and {} (use `hours` for closed times)",
+                                super::MAX_COUNTERS
+                            ),
                         ));
                     }
                     if out.last().is_some_and(|&(_, end, _)| from < end) {

@@ -132,6 +132,10 @@ pub struct Model {
     pub priority_levels: usize,
 }
 
+/// The most counters an office may have: beyond it a scenario is surely a typo, and memory is
+/// reserved per counter.
+pub const MAX_COUNTERS: u32 = 100_000;
+
 /// Tolerance on the sum of service shares (written shares are often rounded decimals).
 const SHARE_TOLERANCE: f64 = 1e-6;
 
@@ -175,6 +179,20 @@ impl Model {
             },
         };
         let demand = Demand::from_scenario(s, calendar, read)?;
+        let counted: f64 = demand
+            .sources
+            .iter()
+            .map(|src| src.profile.expected_arrivals(run.horizon) - src.profile.expected_arrivals(run.warmup))
+            .sum();
+        if counted <= 0.0 {
+            return Err(ScenarioError::at(
+                "run.horizon",
+                format!(
+                    "no client would arrive between the warm-up ({} min) and the horizon ({} min): the arrival rates are 0 then",
+                    run.warmup, run.horizon
+                ),
+            ));
+        }
         let services = Self::services(s)?;
         let offices = Self::offices(s, demand.geography.is_some(), &services)?;
         let mut policies = Vec::with_capacity(s.policies.len());
@@ -217,10 +235,10 @@ impl Model {
             .iter()
             .position(|p| p.kind == crate::policy::PolicyKind::Pooled)
         {
-            if !self.is_plain() {
+            if !self.poolable() {
                 return Err(ScenarioError::at(
                     format!("policy[{i}].kind"),
-                    "`pooled` (all counters as one queue) needs offices that are always open, offer every service, have no capacity limit and are not virtual",
+                    "`pooled` (all counters as one queue) needs offices that offer every service, have no capacity limit and are not virtual",
                 ));
             }
         }
@@ -359,8 +377,11 @@ impl Model {
                 let at = |key: &str, m: String| ScenarioError::at(format!("{path}.{key}"), m);
                 unique_name(&mut names, &o.name, format!("{path}.name"), "office")?;
                 let counters = o.counters.unwrap_or(1);
-                if counters == 0 {
-                    return Err(at("counters", "must be 1 or more".into()));
+                if !(1..=MAX_COUNTERS).contains(&counters) {
+                    return Err(at(
+                        "counters",
+                        format!("must be between 1 and {MAX_COUNTERS}, got {counters}"),
+                    ));
                 }
                 let speed = o.speed.unwrap_or(1.0);
                 if !(speed.is_finite() && speed > 0.0) {
@@ -489,12 +510,12 @@ impl Model {
         Ok(offices)
     }
 
-    /// Whether every office is open at all times with every service, without capacity, and
-    /// no client goes online: the plain network where `pooled` is defined.
-    pub fn is_plain(&self) -> bool {
+    /// Whether `pooled` is defined here: every office offers every service, has no capacity
+    /// limit, and no client goes online (opening hours are fine: closed counters do not serve).
+    pub fn poolable(&self) -> bool {
         self.offices
             .iter()
-            .all(|o| o.hours.always_open && o.capacity.is_none() && !o.is_virtual && o.offers.iter().all(|&x| x))
+            .all(|o| o.capacity.is_none() && !o.is_virtual && o.offers.iter().all(|&x| x))
             && self.services.iter().all(|s| s.online_share == 0.0)
     }
 

@@ -4,9 +4,10 @@ use super::{argmin_random_tie, AllocationPolicy, ClientView, SystemView};
 use crate::SimRng;
 
 /// Like `travel-plus-wait`, but the clients present at each office are estimated as the board's
-/// count, plus the clients this dispatcher has itself sent there since the refresh, minus the
-/// departures expected since then (busy counters at the refresh times the board's age over the
-/// mean service time), never below zero. This is the known remedy for herding on stale
+/// count, plus those on their way there at the refresh and those this dispatcher has itself sent
+/// there since, minus the departures expected since then (busy counters at the refresh times the
+/// board's age over the mean service time), never below zero. It always reads the expected wait,
+/// whatever the board shows. This is the known remedy for herding on stale
 /// information: the dispatcher does not send everyone to the office that looked empty at the
 /// last refresh. Ties are broken uniformly at random.
 #[derive(Debug, Clone, Copy)]
@@ -21,7 +22,8 @@ impl AllocationPolicy for BoardCorrected {
         let age = s.now - s.board_time;
         let estimate = |i: usize| {
             let departed = f64::from(s.busy[i]) * age / s.mean_service[i];
-            let present = (f64::from(s.present[i]) + f64::from(s.sent[i]) - departed).max(0.0);
+            let known = s.present[i] + s.en_route[i] + s.sent[i];
+            let present = (f64::from(known) - departed).max(0.0);
             s.expected_wait_with(i, present)
         };
         c[argmin_random_tie(

@@ -34,6 +34,10 @@ impl AllocationPolicy for LogitChoice {
             .extend((0..c.len()).map(|k| -self.a * client.travel[k] - self.b * s.announced_wait(c[k])));
         // Subtracting the largest utility keeps exp() in range without changing the odds.
         let top = self.weights.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !top.is_finite() {
+            // Every utility is -inf (sensitivities too large for the waits): choose uniformly.
+            return c[rng.random_range(0..c.len())];
+        }
         let mut total = 0.0;
         for w in &mut self.weights {
             *w = (*w - top).exp();

@@ -72,6 +72,11 @@ pub struct SystemView<'a> {
     /// Clients this policy has sent to each office since the board's last refresh (all zero
     /// with a live board).
     pub sent: &'a [u32],
+    /// Clients on their way to each office (sent, not yet arrived), as of the board's time: the
+    /// dispatcher knows them, the office's count does not show them yet.
+    pub en_route: &'a [u32],
+    /// Speed of each office (service durations are divided by it).
+    pub speed: &'a [f64],
     /// When the board was last refreshed (equal to `now` for a live board).
     pub board_time: f64,
     /// What the board announces, for policies that read an announced wait.
@@ -158,6 +163,17 @@ pub fn argmin_random_tie<K: PartialOrd>(
     let mut ties = 0u32;
     for i in offices {
         let k = key(i);
+        // A key that does not compare with itself (NaN) ranks last, never first.
+        if k.partial_cmp(&k).is_none() {
+            if best.is_none() {
+                best = Some((i, k));
+                ties = 0;
+            }
+            continue;
+        }
+        if ties == 0 {
+            best = None;
+        }
         match &best {
             Some((_, b)) if k > *b => {}
             Some((_, b)) if k == *b => {

@@ -72,6 +72,8 @@ mod tests {
                     present: &[0; 6],
                     busy: &[0; 6],
                     sent: &[0; 6],
+                    en_route: &[0; 6],
+                    speed: &[1.0; 6],
                     board_time: 0.0,
                     shows: BoardShows::ExpectedWait,
                     mean_service: &[1.0; 6],

@@ -113,12 +113,26 @@ pub struct PolicySpec {
 }
 
 /// Which kinds take which parameter (besides `name` and `kind`).
+/// A `join-idle` policy also takes the parameters of its fallback.
 const PARAMETERS: &[(&str, &[&str])] = &[
-    ("d", &["power-of-d", "join-idle"]),
+    ("d", &["power-of-d"]),
     ("travel_weight", &["travel-plus-wait", "board-corrected"]),
     ("a", &["logit-choice"]),
     ("b", &["logit-choice"]),
     ("fallback", &["join-idle"]),
+    ("shows", &["travel-plus-wait", "logit-choice"]),
+    (
+        "refresh",
+        &[
+            "shortest-queue",
+            "least-expected-wait",
+            "power-of-d",
+            "join-idle",
+            "travel-plus-wait",
+            "board-corrected",
+            "logit-choice",
+        ],
+    ),
 ];
 
 fn positive_or_zero(value: Option<f64>, default: f64, path: String) -> Result<f64, ScenarioError> {
@@ -148,15 +162,23 @@ impl PolicySpec {
             ("a", p.a.is_some()),
             ("b", p.b.is_some()),
             ("fallback", p.fallback.is_some()),
+            ("shows", p.shows.is_some()),
+            ("refresh", p.refresh.is_some()),
         ];
         for (key, kinds) in PARAMETERS {
             let set = given.iter().any(|(k, s)| k == key && *s);
-            let fallback_takes = *key == "d" && p.fallback.as_deref() == Some("power-of-d");
+            let fallback = p.fallback.as_deref().unwrap_or("random");
+            let fallback_takes = p.kind == "join-idle" && kinds.contains(&fallback);
             if set && !kinds.contains(&p.kind.as_str()) && !fallback_takes {
+                let what = if *key == "refresh" {
+                    "reads the crowding board"
+                } else {
+                    "takes it"
+                };
                 return Err(at(
                     key,
                     format!(
-                        "`{key}` is a parameter of {} only, not of `{}`",
+                        "`{key}` applies to {} only (each {what}), not to `{}`",
                         kinds.join(", "),
                         p.kind
                     ),

@@ -13,7 +13,7 @@ pub struct WeightedRandom;
 impl AllocationPolicy for WeightedRandom {
     fn choose(&mut self, client: &ClientView<'_>, s: &SystemView<'_>, rng: &mut SimRng) -> usize {
         let c = client.candidates;
-        let capacity = |i: usize| f64::from(s.counters[i]) / s.mean_service[i];
+        let capacity = |i: usize| f64::from(s.counters[i]) * s.speed[i];
         let total: f64 = c.iter().map(|&i| capacity(i)).sum();
         let mut u = rng.random::<f64>() * total;
         for &i in c {

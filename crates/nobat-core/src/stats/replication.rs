@@ -48,18 +48,21 @@ pub struct OfficeStats {
     pub wait_hist: WaitHistogram,
     /// The most clients waiting (not in service) at once, from the warm-up on.
     pub max_queue: usize,
-    /// Integral of busy counters over time from the warm-up on (counter-minutes).
+    /// Integral of busy counters over `[warm-up, horizon]` (counter-minutes).
     busy_area: f64,
     /// Integral of available counters: open counters, or those still serving after closing.
     available_area: f64,
     busy: u32,
     open: u32,
     last_change: f64,
+    horizon: f64,
 }
 
 impl OfficeStats {
-    /// Brings the areas up to `t`.
+    /// Brings the areas up to `t`, within the measured window `[warm-up, horizon]`: the same
+    /// for every policy, so utilisations compare.
     fn advance(&mut self, t: f64) {
+        let t = t.min(self.horizon);
         if t > self.last_change {
             let dt = t - self.last_change;
             self.busy_area += f64::from(self.busy) * dt;
@@ -153,6 +156,7 @@ impl ReplicationStats {
                     busy: 0,
                     open: 0,
                     last_change: model.run.warmup,
+                    horizon: model.run.horizon,
                 })
                 .collect(),
             services: model.services.iter().map(|_| ServiceStats::default()).collect(),
@@ -169,7 +173,7 @@ impl ReplicationStats {
     }
 
     /// Busy counter time over available counter time at office `i`, from the warm-up to the
-    /// end: available counters are those open, or those still serving after closing.
+    /// horizon: available counters are those open, or those still serving after closing.
     pub fn office_utilization(&self, i: usize) -> Option<f64> {
         let o = &self.offices[i];
         (o.available_area > 0.0).then(|| o.busy_area / o.available_area)
