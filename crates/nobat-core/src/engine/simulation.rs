@@ -100,6 +100,9 @@ struct Simulation<'m> {
     in_break: Vec<bool>,
     /// An office change is scheduled.
     change_pending: Vec<bool>,
+    /// When each office last closed for the day (infinite while open or in a break): in pooled
+    /// mode its counters then serve only the clients who were already waiting.
+    closed_at: Vec<f64>,
     /// The board as of its last refresh (unused with a live board).
     board_present: Vec<u32>,
     board_busy: Vec<u32>,
@@ -191,6 +194,7 @@ impl<'m> Simulation<'m> {
             accepting: vec![false; n],
             in_break: vec![false; n],
             change_pending: vec![false; n],
+            closed_at: vec![f64::INFINITY; n],
             board_present: vec![0; n],
             board_busy: vec![0; n],
             board_time: 0.0,
@@ -420,6 +424,16 @@ impl<'m> Simulation<'m> {
                     travel.push(model.geography.map_or(0.0, |g| g.travel_time(point, at)));
                 }
             }
+            // Nothing open: offices closed only for a break are the last resort (the client
+            // waits for the reopening), never those closed for the day.
+            if cand.is_empty() && redirect_from.is_none() {
+                for (&i, &at) in all.iter().zip(locations) {
+                    if self.in_break[i] && model.offices[i].offers[service] {
+                        cand.push(i);
+                        travel.push(model.geography.map_or(0.0, |g| g.travel_time(point, at)));
+                    }
+                }
+            }
         } else {
             match model.geography {
                 Some(g) => travel.extend(locations.iter().map(|&at| g.travel_time(point, at))),
@@ -586,17 +600,27 @@ impl<'m> Simulation<'m> {
     }
 
     /// Removes and returns the next client still waiting, skipping entries of clients who left.
+    /// In pooled mode an office closed for the day serves only clients created before it closed.
     fn next_waiting(&mut self, office: usize) -> Option<Handle> {
-        let queues = if self.setup.pooled {
-            &mut self.pool[..]
+        let (queues, created_by) = if self.setup.pooled {
+            (&mut self.pool[..], self.closed_at[office])
         } else {
-            &mut self.queues[office * self.levels..(office + 1) * self.levels]
+            (
+                &mut self.queues[office * self.levels..(office + 1) * self.levels],
+                f64::INFINITY,
+            )
         };
         for queue in queues {
-            while let Some(handle) = queue.pop_front() {
-                if self.slab.is_waiting(handle) {
-                    return Some(handle);
+            while let Some(&handle) = queue.front() {
+                if !self.slab.is_waiting(handle) {
+                    queue.pop_front();
+                    continue;
                 }
+                if self.slab.get(handle).created > created_by {
+                    break;
+                }
+                queue.pop_front();
+                return Some(handle);
             }
         }
         None
@@ -627,13 +651,17 @@ impl<'m> Simulation<'m> {
         let o = &model.offices[office];
         let open = o.hours.counters_at(&model.calendar, t);
         let reopens = open == 0 && o.hours.reopens_today(&model.calendar, t);
+        let last_close = open == 0 && !reopens;
+        let turn_away = last_close && o.at_close == AtClose::TurnAway;
         self.accepting[office] = open > 0;
         self.in_break[office] = reopens;
-        if open > 0 || reopens || o.at_close == AtClose::TurnAway {
+        self.closed_at[office] = if last_close { t } else { f64::INFINITY };
+        // At the day's last closing with `serve`, the counters stay open for those inside.
+        if !last_close || turn_away {
             self.open_counters[office] = open;
         }
-        // At the day's last closing with `serve`, the counters stay open for those inside.
-        if open == 0 && !reopens && o.at_close == AtClose::TurnAway {
+        // The office sends its own queue home as it closes...
+        if turn_away && !self.setup.pooled {
             let levels = self.levels;
             for level in 0..levels {
                 while let Some(handle) = self.queues[office * levels + level].pop_front() {
@@ -648,6 +676,18 @@ impl<'m> Simulation<'m> {
             recorder.queue_changed(t, office, 0);
         }
         recorder.counters_changed(t, office, open);
+        // ...and the shared queue of `pooled` goes home once every office has closed for the day.
+        if turn_away && self.setup.pooled && !self.accepting.iter().zip(&self.in_break).any(|(&a, &b)| a || b) {
+            for level in 0..self.pool.len() {
+                while let Some(handle) = self.pool[level].pop_front() {
+                    if self.slab.is_waiting(handle) {
+                        let client = self.slab.remove(handle);
+                        self.pool_waiting -= 1;
+                        recorder.turned_away(t, None, &client);
+                    }
+                }
+            }
+        }
         self.serve_next(t, office, recorder);
         self.schedule_change(t, office);
     }
@@ -662,7 +702,7 @@ impl<'m> Simulation<'m> {
             recorder.turned_away(t, None, &client);
             return;
         }
-        let free = (0..self.open_counters.len()).filter(|&i| self.busy[i] < self.open_counters[i]);
+        let free = (0..self.open_counters.len()).filter(|&i| self.accepting[i] && self.busy[i] < self.open_counters[i]);
         if free.clone().next().is_some() {
             let office = argmin_random_tie(free, |i| self.mean_service[i], &mut self.choice_rng);
             self.slab.get_mut(handle).office = office as u32;

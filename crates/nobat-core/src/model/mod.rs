@@ -442,6 +442,12 @@ impl Model {
                 if o.on_full.is_some() && capacity.is_none() {
                     return Err(at("on_full", "applies to a full office: it needs `capacity`".into()));
                 }
+                if on_full == OnFull::Next && is_virtual {
+                    return Err(at(
+                        "on_full",
+                        "online clients stay online: a full virtual office blocks (`lost`), it sends no one on".into(),
+                    ));
+                }
                 let at_close = match o.at_close.as_deref() {
                     None | Some("serve") => AtClose::Serve,
                     Some("turn-away") => AtClose::TurnAway,
