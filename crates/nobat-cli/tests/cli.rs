@@ -286,7 +286,16 @@ mod scenarios {
                     .args(["--replications", "2"])
                     .assert()
                     .success();
-                assert!(out.path().join("summary.csv").exists(), "{}", path.display());
+                // Every client is accounted for, in the CSV as written.
+                let mut reader = csv::Reader::from_path(out.path().join("summary.csv")).unwrap();
+                let headers = reader.headers().unwrap().clone();
+                let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+                for row in reader.records() {
+                    let row = row.unwrap();
+                    let n = |name: &str| row[column(name)].parse::<u64>().unwrap();
+                    let ended = n("served") + n("abandoned") + n("balked") + n("blocked") + n("turned_away");
+                    assert_eq!(n("arrived"), ended, "{}: {row:?}", path.display());
+                }
             }
         }
         assert!(count >= 3, "found only {count} scenarios");
