@@ -116,6 +116,8 @@ struct Simulation<'m> {
     speed: Vec<f64>,
     /// The most clients each office holds (`u32::MAX` without a limit), kept dense for the loop.
     capacity: Vec<u32>,
+    /// The virtual offices, by id, for online clients.
+    virtual_offices: Vec<usize>,
     service_cdf: Vec<f64>,
     /// Candidates and travel times of the current decision (reused buffers).
     cand: Vec<usize>,
@@ -206,6 +208,7 @@ impl<'m> Simulation<'m> {
                 .collect(),
             speed: model.offices.iter().map(|o| o.speed).collect(),
             capacity: model.offices.iter().map(|o| o.capacity.unwrap_or(u32::MAX)).collect(),
+            virtual_offices: (0..n).filter(|&i| model.offices[i].is_virtual).collect(),
             service_cdf,
             cand: Vec::with_capacity(n),
             travel: Vec::with_capacity(n),
@@ -373,8 +376,11 @@ impl<'m> Simulation<'m> {
     /// those open that offer its service (ties at random); `None` if none is open.
     fn choose_online(&mut self, service: usize) -> Option<(usize, f64)> {
         let model = self.model;
-        let open = (0..model.offices.len())
-            .filter(|&i| model.offices[i].is_virtual && model.offices[i].offers[service] && self.accepting[i]);
+        let open = self
+            .virtual_offices
+            .iter()
+            .copied()
+            .filter(|&i| model.offices[i].offers[service] && self.accepting[i]);
         // Nothing open: the client cannot go online now.
         open.clone().next()?;
         let expected = |i: usize| {
