@@ -55,7 +55,7 @@ mod run {
             .success();
         let expected = [
             ("summary.csv", "policy,replications,arrived,served,abandoned,blocked,wait_mean,wait_mean_ci95,wait_p50,wait_p90,wait_p95,wait_p99,wait_max,sojourn_mean,travel_mean,utilization,sla_share,wait_p90_worst_office,wait_mean_gini,travel_p90,balked,turned_away"),
-            ("by_service.csv", "policy,service,served,wait_mean,wait_mean_ci95,wait_p90,abandoned,balked,blocked,turned_away"),
+            ("by_service.csv", "policy,service,served,wait_mean,wait_mean_ci95,wait_p90,abandoned,balked,blocked,turned_away,arrived"),
             ("offices.csv", "policy,office,arrived,served,wait_mean,wait_p90,utilization,max_queue,abandoned,balked,blocked,turned_away"),
             ("replications.csv", "policy,replication,seed,arrived,served,abandoned,blocked,wait_mean,wait_p90,utilization,last_departure,balked,turned_away"),
             ("comparison.csv", "policy,baseline,wait_mean_diff,wait_mean_diff_ci95"),
@@ -295,6 +295,15 @@ mod scenarios {
                     let n = |name: &str| row[column(name)].parse::<u64>().unwrap();
                     let ended = n("served") + n("abandoned") + n("balked") + n("blocked") + n("turned_away");
                     assert_eq!(n("arrived"), ended, "{}: {row:?}", path.display());
+                }
+                let mut reader = csv::Reader::from_path(out.path().join("by_service.csv")).unwrap();
+                let headers = reader.headers().unwrap().clone();
+                let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+                for row in reader.records() {
+                    let row = row.unwrap();
+                    let n = |name: &str| row[column(name)].parse::<u64>().unwrap();
+                    let ended = n("served") + n("abandoned") + n("balked") + n("blocked") + n("turned_away");
+                    assert_eq!(n("arrived"), ended, "{} by service: {row:?}", path.display());
                 }
             }
         }

@@ -151,6 +151,8 @@ pub struct ZoneTotals {
 /// Pooled counts of one service type over all replications.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceTotals {
+    /// Counted clients of this type created.
+    pub arrived: u64,
     /// How its counted clients ended.
     pub outcomes: Outcomes,
     /// Pooled waits.
@@ -226,6 +228,7 @@ impl PolicyResult {
             t.max_queue = t.max_queue.max(o.max_queue);
         }
         for (t, v) in self.services.iter_mut().zip(&s.services) {
+            t.arrived += v.arrived;
             t.outcomes.add(&v.outcomes);
             t.wait_hist.merge(&v.wait_hist);
         }

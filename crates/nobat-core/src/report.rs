@@ -131,6 +131,8 @@ pub struct ServiceRow {
     pub blocked: u64,
     /// Counted clients of this service who were turned away.
     pub turned_away: u64,
+    /// Counted clients of this service who arrived (the sum of the five outcomes).
+    pub arrived: u64,
 }
 
 /// A row of `offices.csv`: one per policy and office.
@@ -255,6 +257,7 @@ impl Report {
                         balked: p.services[k].outcomes.balked,
                         blocked: p.services[k].outcomes.blocked,
                         turned_away: p.services[k].outcomes.turned_away,
+                        arrived: p.services[k].arrived,
                     }
                 })
             })
@@ -443,7 +446,7 @@ macro_rules! header {
 }
 
 header!(SummaryRow: policy, replications, arrived, served, abandoned, blocked, wait_mean, wait_mean_ci95, wait_p50, wait_p90, wait_p95, wait_p99, wait_max, sojourn_mean, travel_mean, utilization, sla_share, wait_p90_worst_office, wait_mean_gini, travel_p90, balked, turned_away);
-header!(ServiceRow: policy, service, served, wait_mean, wait_mean_ci95, wait_p90, abandoned, balked, blocked, turned_away);
+header!(ServiceRow: policy, service, served, wait_mean, wait_mean_ci95, wait_p90, abandoned, balked, blocked, turned_away, arrived);
 header!(OfficeRow: policy, office, arrived, served, wait_mean, wait_p90, utilization, max_queue, abandoned, balked, blocked, turned_away);
 header!(ReplicationRow: policy, replication, seed, arrived, served, abandoned, blocked, wait_mean, wait_p90, utilization, last_departure, balked, turned_away);
 header!(ComparisonRow: policy, baseline, wait_mean_diff, wait_mean_diff_ci95);

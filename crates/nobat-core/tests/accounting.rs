@@ -19,7 +19,7 @@
 
 use nobat_core::engine::{run_replication, Client, PolicySetup, Recorder};
 use nobat_core::experiment::{run_experiment, NamedPolicy, RunOptions};
-use nobat_core::model::{AtClose, Model};
+use nobat_core::model::{AtClose, Model, DAY};
 use nobat_core::scenario;
 use nobat_core::stats::{Outcomes, ReplicationStats};
 use proptest::prelude::*;
@@ -331,10 +331,11 @@ impl<'m> Audit<'m> {
                          one of its level who arrived earlier was still waiting (FIFO)"
                     ));
                 }
-                // A pooled office serving after its last closing serves only the clients who were
-                // waiting when it closed: more urgent newcomers are for the offices still open.
+                // An office serving after its last closing serves only the clients who were
+                // inside when it closed: more urgent newcomers wait for the next opening (or, pooled,
+                // for the offices still open).
                 let bound = match self.after_hours.get(&(office, start.to_bits())) {
-                    Some(&closed_at) if self.pooled => closed_at.min(start),
+                    Some(&closed_at) => closed_at.min(start),
                     _ => start,
                 };
                 for urgent in 0..level {
@@ -461,7 +462,13 @@ impl Recorder for Audit<'_> {
         let Some(id) = self.track(client) else { return };
         let model = self.model;
         let state = &self.offices[office];
-        let (present, waiting, door) = (state.present, state.waiting, state.door);
+        let (present, waiting, mut door) = (state.present, state.waiting, state.door);
+        // Closed for the day, but a new day has begun and the office opens later in it: the
+        // client may wait at the door, as during a break.
+        let new_day = (t / DAY).floor() > ((state.closed_at - 1e-9) / DAY).floor();
+        if door == Door::Closed && new_day && model.offices[office].hours.reopens_today(&model.calendar, t) {
+            door = Door::Break;
+        }
         let c = &mut self.clients[id];
         let first = c.office.is_none() && c.ends == 0;
         c.office = Some(office);
@@ -542,7 +549,8 @@ impl Recorder for Audit<'_> {
         self.event(t, None);
         self.stats.counters_changed(t, office, open);
         let o = &self.model.offices[office];
-        let reopens = o.hours.reopens_today(&self.model.calendar, t);
+        // A closing at midnight is the previous day's last one.
+        let reopens = t % DAY != 0.0 && o.hours.reopens_today(&self.model.calendar, t);
         let s = &mut self.offices[office];
         s.open = open;
         s.door = if open > 0 {
@@ -671,7 +679,8 @@ impl Recorder for Audit<'_> {
             // Sent home from the queue: only at the day's last closing with `turn-away`.
             Some(o) => {
                 let h = &model.offices[o].hours;
-                let last_close = h.counters_at(&model.calendar, t) == 0 && !h.reopens_today(&model.calendar, t);
+                let last_close =
+                    h.counters_at(&model.calendar, t) == 0 && (t % DAY == 0.0 || !h.reopens_today(&model.calendar, t));
                 if model.offices[o].at_close != AtClose::TurnAway || !last_close {
                     self.problem(format!("client {id} sent home from the queue of office {o} at {t}"));
                 }

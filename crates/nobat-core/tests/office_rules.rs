@@ -754,3 +754,100 @@ fn online_clients_finding_the_virtual_office_full_stay_online() {
     let (log, _) = replay(&m, 0);
     assert!(log.served().all(|(_, c)| !c.redirected), "nobody is sent on");
 }
+
+/// Regression: an office closing at 24:00 took its closing for a break (the next day's opening
+/// was "later today"), so `turn-away` sent nobody home and the queue waited for days.
+#[test]
+fn a_closing_at_midnight_is_the_days_last() {
+    let src = |rule: &str| {
+        format!(
+            r#"
+            [run]
+            horizon = "1d"
+            replications = 3
+            [arrivals]
+            schedule = [{{ from = "20:00", to = "24:00", per_hour = 30 }}]
+            [[service]]
+            name = "s"
+            duration = {{ dist = "exponential", mean = 10 }}
+            [[office]]
+            name = "A"
+            hours = "20:00-24:00"
+            at_close = "{rule}"
+            [[policy]]
+            kind = "random"
+            "#
+        )
+    };
+    let away = experiment(&model(&src("turn-away")));
+    for r in &away.replications {
+        assert!(r.outcomes.turned_away > 50, "{:?}", r.outcomes);
+        assert!(r.last_departure <= DAY + 60.0, "served until {}", r.last_departure);
+    }
+    let serve = experiment(&model(&src("serve")));
+    for r in &serve.replications {
+        assert_eq!(r.outcomes.turned_away, 0);
+        // About 90 clients of 10 minutes still inside at midnight: served by about 02:00.
+        assert!(r.last_departure < 2.0 * DAY, "served until {}", r.last_departure);
+    }
+}
+
+/// Regression: clients arriving before the morning opening waited at the door on the first day
+/// only, and were turned away on the following days.
+#[test]
+fn clients_wait_for_the_morning_opening_every_day() {
+    let m = model(
+        r#"
+        [run]
+        horizon = "3d"
+        replications = 3
+        [arrivals]
+        schedule = [{ from = "06:00", to = "07:00", per_hour = 10 }]
+        [[service]]
+        name = "s"
+        duration = { dist = "exponential", mean = 1 }
+        [[office]]
+        name = "A"
+        counters = 5
+        hours = "08:00-14:00"
+        [[policy]]
+        kind = "random"
+        "#,
+    );
+    for r in &experiment(&m).replications {
+        assert_eq!(r.outcomes.turned_away, 0, "{:?}", r.outcomes);
+        assert_eq!(r.outcomes.served, r.arrived);
+    }
+}
+
+/// Regression: online clients were turned away while the virtual office was on a break.
+#[test]
+fn online_clients_wait_for_the_virtual_window_to_reopen() {
+    let m = model(
+        r#"
+        [run]
+        horizon = "1d"
+        replications = 2
+        [arrivals]
+        schedule = [{ from = "12:00", to = "12:30", per_hour = 60 }]
+        [[service]]
+        name = "web"
+        duration = { dist = "exponential", mean = 1 }
+        online_share = 1
+        [[office]]
+        name = "A"
+        hours = "08:00-16:00"
+        [[office]]
+        name = "V"
+        virtual = true
+        hours = "10:00-12:00, 12:30-14:00"
+        [[policy]]
+        kind = "random"
+        "#,
+    );
+    let p = experiment(&m);
+    for r in &p.replications {
+        assert_eq!(r.outcomes.turned_away, 0, "{:?}", r.outcomes);
+    }
+    assert_eq!(p.offices[0].arrived, 0, "online clients stay online");
+}

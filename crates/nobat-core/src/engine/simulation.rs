@@ -96,8 +96,9 @@ struct Simulation<'m> {
     waiting: Vec<u32>,
     /// Open to new clients now.
     accepting: Vec<bool>,
-    /// Closed for a break: arriving clients queue until it reopens.
-    in_break: Vec<bool>,
+    /// Counters each office has when open (its largest), shown to a policy choosing among
+    /// offices that are all closed for the moment.
+    nominal_counters: Vec<u32>,
     /// An office change is scheduled.
     change_pending: Vec<bool>,
     /// When each office last closed for the day (infinite while open or in a break): in pooled
@@ -194,7 +195,7 @@ impl<'m> Simulation<'m> {
             busy: vec![0; n],
             waiting: vec![0; n],
             accepting: vec![false; n],
-            in_break: vec![false; n],
+            nominal_counters: model.offices.iter().map(|o| o.hours.max_counters()).collect(),
             change_pending: vec![false; n],
             closed_at: vec![f64::INFINITY; n],
             board_present: vec![0; n],
@@ -247,7 +248,6 @@ impl<'m> Simulation<'m> {
             let open = hours.counters_at(&model.calendar, 0.0);
             self.open_counters[office] = open;
             self.accepting[office] = open > 0;
-            self.in_break[office] = open == 0 && hours.reopens_today(&model.calendar, 0.0);
             recorder.counters_changed(0.0, office, open);
             self.schedule_change(0.0, office);
         }
@@ -349,7 +349,7 @@ impl<'m> Simulation<'m> {
             return Ok(());
         }
         let choice = if online {
-            self.choose_online(service)
+            self.choose_online(t, service)
         } else {
             let follows = {
                 let c = self.setup.information.compliance;
@@ -374,20 +374,38 @@ impl<'m> Simulation<'m> {
 
     /// The virtual office for an online client: the one with the least expected wait among
     /// those open that offer its service (ties at random); `None` if none is open.
-    fn choose_online(&mut self, service: usize) -> Option<(usize, f64)> {
+    fn choose_online(&mut self, t: f64, service: usize) -> Option<(usize, f64)> {
         let model = self.model;
-        let open = self
-            .virtual_offices
-            .iter()
-            .copied()
-            .filter(|&i| model.offices[i].offers[service] && self.accepting[i]);
-        // Nothing open: the client cannot go online now.
-        open.clone().next()?;
+        let offers = |i: usize| model.offices[i].offers[service];
+        // The decision buffer is reused: no allocation per client.
+        let mut open = std::mem::take(&mut self.cand);
+        open.clear();
+        open.extend(
+            self.virtual_offices
+                .iter()
+                .copied()
+                .filter(|&i| offers(i) && self.accepting[i]),
+        );
+        if open.is_empty() {
+            // Closed for now: wait for a window that opens later today, if any.
+            open.extend(
+                self.virtual_offices
+                    .iter()
+                    .copied()
+                    .filter(|&i| offers(i) && self.opens_later_today(i, t)),
+            );
+        }
+        if open.is_empty() {
+            self.cand = open;
+            return None;
+        }
         let expected = |i: usize| {
-            let c = f64::from(self.open_counters[i]);
+            let c = f64::from(self.open_counters[i].max(1));
             (f64::from(self.present[i]) + 1.0 - c).max(0.0) * self.mean_service[i] / c
         };
-        Some((argmin_random_tie(open, expected, &mut self.choice_rng), 0.0))
+        let office = argmin_random_tie(open.iter().copied(), expected, &mut self.choice_rng);
+        self.cand = open;
+        Some((office, 0.0))
     }
 
     /// The office for `client` starting at `point` and its travel time, as its policy (or, if
@@ -430,11 +448,11 @@ impl<'m> Simulation<'m> {
                     travel.push(model.geography.map_or(0.0, |g| g.travel_time(point, at)));
                 }
             }
-            // Nothing open: offices closed only for a break are the last resort (the client
-            // waits for the reopening), never those closed for the day.
+            // Nothing open: offices that open later today (after a break, or in the morning) are
+            // the last resort (the client waits at the door), never those closed for the day.
             if cand.is_empty() && redirect_from.is_none() {
                 for (&i, &at) in all.iter().zip(locations) {
-                    if self.in_break[i] && model.offices[i].offers[service] {
+                    if model.offices[i].offers[service] && self.opens_later_today(i, t) {
                         cand.push(i);
                         travel.push(model.geography.map_or(0.0, |g| g.travel_time(point, at)));
                     }
@@ -458,9 +476,15 @@ impl<'m> Simulation<'m> {
             };
             let info = self.setup.information;
             let live = info.refresh <= 0.0;
+            // When every candidate is closed for now, compare them as they will be when open.
+            let all_closed = candidates.iter().all(|&i| !self.accepting[i]);
             let view = SystemView {
                 now: t,
-                counters: &self.open_counters,
+                counters: if all_closed {
+                    &self.nominal_counters
+                } else {
+                    &self.open_counters
+                },
                 present: if live { &self.present } else { &self.board_present },
                 busy: if live { &self.busy } else { &self.board_busy },
                 sent: &self.sent,
@@ -508,7 +532,7 @@ impl<'m> Simulation<'m> {
         client.arrived = t;
         let client = *client;
         let office = client.office as usize;
-        if !self.accepting[office] && !self.in_break[office] {
+        if !self.accepting[office] && !self.opens_later_today(office, t) {
             recorder.office_arrival(t, office, &client);
             recorder.turned_away(t, Some(office), &client);
             self.slab.remove(handle);
@@ -543,7 +567,8 @@ impl<'m> Simulation<'m> {
         }
         self.present[office] += 1;
         recorder.office_arrival(t, office, &client);
-        if self.busy[office] < self.open_counters[office] {
+        // Counters still serving after the last closing take only those who were inside then.
+        if self.accepting[office] && self.busy[office] < self.open_counters[office] {
             self.start_service(t, office, handle, recorder);
         } else {
             let level = model.services[client.service as usize].level;
@@ -606,15 +631,15 @@ impl<'m> Simulation<'m> {
     }
 
     /// Removes and returns the next client still waiting, skipping entries of clients who left.
-    /// In pooled mode an office closed for the day serves only clients created before it closed.
+    /// An office serving after its last closing (`serve`) serves only those who were inside when
+    /// it closed (pooled: created before it closed); later clients wait for the next opening.
     fn next_waiting(&mut self, office: usize) -> Option<Handle> {
-        let (queues, created_by) = if self.setup.pooled {
-            (&mut self.pool[..], self.closed_at[office])
+        let pooled = self.setup.pooled;
+        let inside_by = self.closed_at[office];
+        let queues = if pooled {
+            &mut self.pool[..]
         } else {
-            (
-                &mut self.queues[office * self.levels..(office + 1) * self.levels],
-                f64::INFINITY,
-            )
+            &mut self.queues[office * self.levels..(office + 1) * self.levels]
         };
         for queue in queues {
             while let Some(&handle) = queue.front() {
@@ -622,7 +647,8 @@ impl<'m> Simulation<'m> {
                     queue.pop_front();
                     continue;
                 }
-                if self.slab.get(handle).created > created_by {
+                let client = self.slab.get(handle);
+                if (if pooled { client.created } else { client.arrived }) > inside_by {
                     break;
                 }
                 queue.pop_front();
@@ -630,6 +656,17 @@ impl<'m> Simulation<'m> {
             }
         }
         None
+    }
+
+    /// Whether `office`, closed at `t`, opens later the same day (after a break, or in the
+    /// morning): a client may wait at its door.
+    fn opens_later_today(&self, office: usize, t: f64) -> bool {
+        !self.accepting[office] && self.model.offices[office].hours.reopens_today(&self.model.calendar, t)
+    }
+
+    /// Whether any office is open at `t` or opens later that day.
+    fn network_open_today(&self, t: f64) -> bool {
+        (0..self.accepting.len()).any(|i| self.accepting[i] || self.opens_later_today(i, t))
     }
 
     /// A patience timer fires: the client leaves if it is still waiting.
@@ -656,11 +693,12 @@ impl<'m> Simulation<'m> {
         let model = self.model;
         let o = &model.offices[office];
         let open = o.hours.counters_at(&model.calendar, t);
-        let reopens = open == 0 && o.hours.reopens_today(&model.calendar, t);
+        // A change at midnight that leaves the office closed is the previous day's last closing.
+        let at_midnight = t % DAY == 0.0;
+        let reopens = open == 0 && !at_midnight && o.hours.reopens_today(&model.calendar, t);
         let last_close = open == 0 && !reopens;
         let turn_away = last_close && o.at_close == AtClose::TurnAway;
         self.accepting[office] = open > 0;
-        self.in_break[office] = reopens;
         self.closed_at[office] = if last_close { t } else { f64::INFINITY };
         // At the day's last closing with `serve`, the counters stay open for those inside.
         if !last_close || turn_away {
@@ -683,7 +721,7 @@ impl<'m> Simulation<'m> {
         }
         recorder.counters_changed(t, office, open);
         // ...and the shared queue of `pooled` goes home once every office has closed for the day.
-        if turn_away && self.setup.pooled && !self.accepting.iter().zip(&self.in_break).any(|(&a, &b)| a || b) {
+        if turn_away && self.setup.pooled && !self.network_open_today(t) {
             for level in 0..self.pool.len() {
                 while let Some(handle) = self.pool[level].pop_front() {
                     if self.slab.is_waiting(handle) {
@@ -703,7 +741,7 @@ impl<'m> Simulation<'m> {
     /// is closed for the day. Travel is ignored.
     fn join_pool<R: Recorder>(&mut self, t: f64, handle: Handle, recorder: &mut R) {
         let client = *self.slab.get(handle);
-        if !self.accepting.iter().zip(&self.in_break).any(|(&a, &b)| a || b) {
+        if !self.network_open_today(t) {
             self.slab.remove(handle);
             recorder.turned_away(t, None, &client);
             return;

@@ -75,7 +75,9 @@ impl OfficeStats {
 /// What one service type measured in one replication.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceStats {
-    /// How its counted clients ended.
+    /// Counted clients of this type created.
+    pub arrived: u64,
+    /// How they ended.
     pub outcomes: Outcomes,
     /// Waits of those served.
     pub wait: Accumulator,
@@ -212,6 +214,7 @@ impl Recorder for ReplicationStats {
         if self.counted(client) {
             self.arrived += 1;
             self.zones[client.zone as usize].clients += 1;
+            self.services[client.service as usize].arrived += 1;
         }
     }
 
