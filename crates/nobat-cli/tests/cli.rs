@@ -268,6 +268,20 @@ kind = "nearest"
 mod scenarios {
     use super::*;
 
+    /// In every row of the CSV at `path`: arrived = served + abandoned + balked + blocked +
+    /// turned_away.
+    fn assert_every_client_accounted(path: &Path) {
+        let mut reader = csv::Reader::from_path(path).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        for row in reader.records() {
+            let row = row.unwrap();
+            let n = |name: &str| row[column(name)].parse::<u64>().unwrap();
+            let ended = n("served") + n("abandoned") + n("balked") + n("blocked") + n("turned_away");
+            assert_eq!(n("arrived"), ended, "{}: {row:?}", path.display());
+        }
+    }
+
     /// Every example scenario validates and runs (briefly) through the CLI.
     #[test]
     fn every_example_scenario_checks_and_runs() {
@@ -286,25 +300,10 @@ mod scenarios {
                     .args(["--replications", "2"])
                     .assert()
                     .success();
-                // Every client is accounted for, in the CSV as written.
-                let mut reader = csv::Reader::from_path(out.path().join("summary.csv")).unwrap();
-                let headers = reader.headers().unwrap().clone();
-                let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
-                for row in reader.records() {
-                    let row = row.unwrap();
-                    let n = |name: &str| row[column(name)].parse::<u64>().unwrap();
-                    let ended = n("served") + n("abandoned") + n("balked") + n("blocked") + n("turned_away");
-                    assert_eq!(n("arrived"), ended, "{}: {row:?}", path.display());
-                }
-                let mut reader = csv::Reader::from_path(out.path().join("by_service.csv")).unwrap();
-                let headers = reader.headers().unwrap().clone();
-                let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
-                for row in reader.records() {
-                    let row = row.unwrap();
-                    let n = |name: &str| row[column(name)].parse::<u64>().unwrap();
-                    let ended = n("served") + n("abandoned") + n("balked") + n("blocked") + n("turned_away");
-                    assert_eq!(n("arrived"), ended, "{} by service: {row:?}", path.display());
-                }
+                // Every client is accounted for, in the CSVs as written.
+                assert_every_client_accounted(&out.path().join("summary.csv"));
+                assert_every_client_accounted(&out.path().join("by_service.csv"));
+                assert_every_client_accounted(&out.path().join("offices.csv"));
             }
         }
         assert!(count >= 3, "found only {count} scenarios");

@@ -95,9 +95,4 @@ impl CandidateTable {
             self.for_origin(origin).iter().position(|&i| i == office)
         }
     }
-
-    /// The largest number of candidates any origin has.
-    pub fn max_len(&self) -> usize {
-        self.offsets.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0)
-    }
 }
