@@ -54,10 +54,10 @@ mod run {
             .assert()
             .success();
         let expected = [
-            ("summary.csv", "policy,replications,arrived,served,abandoned,blocked,wait_mean,wait_mean_ci95,wait_p50,wait_p90,wait_p95,wait_p99,wait_max,sojourn_mean,travel_mean,utilization,sla_share,wait_p90_worst_office,wait_mean_gini,travel_p90,balked,turned_away"),
-            ("by_service.csv", "policy,service,served,wait_mean,wait_mean_ci95,wait_p90,abandoned,balked,blocked,turned_away,arrived"),
-            ("offices.csv", "policy,office,arrived,served,wait_mean,wait_p90,utilization,max_queue,abandoned,balked,blocked,turned_away"),
-            ("replications.csv", "policy,replication,seed,arrived,served,abandoned,blocked,wait_mean,wait_p90,utilization,last_departure,balked,turned_away"),
+            ("summary.csv", "policy,replications,arrived,served,abandoned,blocked,wait_mean,wait_mean_ci95,wait_p50,wait_p90,wait_p95,wait_p99,wait_max,sojourn_mean,travel_mean,utilization,sla_share,wait_p90_worst_office,wait_mean_gini,travel_p90,balked,turned_away,lead_time_mean,lead_time_p90,booked,no_shows,wait_mean_booked,wait_mean_walkin,idle_share"),
+            ("by_service.csv", "policy,service,served,wait_mean,wait_mean_ci95,wait_p90,abandoned,balked,blocked,turned_away,no_shows,arrived"),
+            ("offices.csv", "policy,office,arrived,served,wait_mean,wait_p90,utilization,max_queue,abandoned,balked,blocked,turned_away,booked,no_shows,wait_mean_booked,wait_mean_walkin,idle_share"),
+            ("replications.csv", "policy,replication,seed,arrived,served,abandoned,blocked,wait_mean,wait_p90,utilization,last_departure,balked,turned_away,no_shows"),
             ("comparison.csv", "policy,baseline,wait_mean_diff,wait_mean_diff_ci95"),
             ("by_zone.csv", "policy,zone,clients,wait_mean,wait_p90,travel_mean"),
         ];
@@ -269,15 +269,19 @@ mod scenarios {
     use super::*;
 
     /// In every row of the CSV at `path`: arrived = served + abandoned + balked + blocked +
-    /// turned_away.
+    /// turned_away (+ no_shows, except in offices.csv, where no-shows never arrived).
     fn assert_every_client_accounted(path: &Path) {
+        let no_shows_arrived = !path.ends_with("offices.csv");
         let mut reader = csv::Reader::from_path(path).unwrap();
         let headers = reader.headers().unwrap().clone();
         let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
         for row in reader.records() {
             let row = row.unwrap();
             let n = |name: &str| row[column(name)].parse::<u64>().unwrap();
-            let ended = n("served") + n("abandoned") + n("balked") + n("blocked") + n("turned_away");
+            let mut ended = n("served") + n("abandoned") + n("balked") + n("blocked") + n("turned_away");
+            if no_shows_arrived {
+                ended += n("no_shows");
+            }
             assert_eq!(n("arrived"), ended, "{}: {row:?}", path.display());
         }
     }

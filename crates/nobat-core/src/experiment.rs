@@ -8,7 +8,7 @@
 
 use crate::engine::{run_replication, PolicySetup, SimulationError};
 use crate::model::Model;
-use crate::policy::{AllocationPolicy, Information, PolicyKind, Reach};
+use crate::policy::{AllocationPolicy, BookingRule, Information, PolicyKind, Reach};
 use crate::random::replication_seed;
 use crate::stats::{Accumulator, Outcomes, ReplicationStats, WaitHistogram};
 use rayon::prelude::*;
@@ -30,6 +30,8 @@ pub struct NamedPolicy {
     pub information: Information,
     /// Pool every counter into one queue instead of asking the policy.
     pub pooled: bool,
+    /// How booking clients get a slot (default: at their own office).
+    pub booking: BookingRule,
 }
 
 impl NamedPolicy {
@@ -44,6 +46,7 @@ impl NamedPolicy {
             reach: Reach::default(),
             information: Information::default(),
             pooled: false,
+            booking: BookingRule::default(),
         }
     }
 
@@ -59,6 +62,12 @@ impl NamedPolicy {
         self
     }
 
+    /// The same policy giving booking clients slots by `rule`.
+    pub fn with_booking(mut self, rule: BookingRule) -> Self {
+        self.booking = rule;
+        self
+    }
+
     /// The policies listed in the scenario, in order.
     pub fn from_model(model: &Model) -> Vec<NamedPolicy> {
         model
@@ -68,7 +77,8 @@ impl NamedPolicy {
                 let kind = p.kind.clone();
                 let mut named = NamedPolicy::new(p.name.clone(), move |m| kind.build(m))
                     .with_reach(p.reach)
-                    .with_information(p.information);
+                    .with_information(p.information)
+                    .with_booking(p.booking);
                 named.pooled = p.kind == PolicyKind::Pooled;
                 named
             })
@@ -122,6 +132,18 @@ pub struct ReplicationSummary {
     pub zone_wait_mean: Vec<Option<f64>>,
     /// Mean travel time per zone (by id).
     pub zone_travel_mean: Vec<Option<f64>>,
+    /// Counted clients given a slot.
+    pub booked: u64,
+    /// Mean lead time (asking to slot) of booked clients.
+    pub lead_mean: Option<f64>,
+    /// Mean wait of served booked clients.
+    pub wait_mean_booked: Option<f64>,
+    /// Mean wait of served walk-ins (only measured in a scenario with bookings).
+    pub wait_mean_walkin: Option<f64>,
+    /// Mean wait of served booked clients per office (by id; empty without bookings).
+    pub office_wait_booked: Vec<Option<f64>>,
+    /// Mean wait of served walk-ins per office (by id; empty without bookings).
+    pub office_wait_walkin: Vec<Option<f64>>,
 }
 
 /// Pooled counts of one office over all replications.
@@ -137,6 +159,10 @@ pub struct OfficeTotals {
     pub wait: Accumulator,
     /// The longest queue seen in any replication.
     pub max_queue: usize,
+    /// Counted clients given a slot here.
+    pub booked: u64,
+    /// Of them, those who did not come.
+    pub no_shows: u64,
 }
 
 /// Pooled counts of one zone over all replications.
@@ -178,6 +204,8 @@ pub struct PolicyResult {
     pub zones: Vec<ZoneTotals>,
     /// Travel times pooled over all replications.
     pub travel_hist: WaitHistogram,
+    /// Lead times of booked clients pooled over all replications.
+    pub lead_hist: WaitHistogram,
 }
 
 impl PolicyResult {
@@ -191,6 +219,7 @@ impl PolicyResult {
             services: vec![ServiceTotals::default(); model.services.len()],
             zones: vec![ZoneTotals::default(); model.zones.len()],
             travel_hist: WaitHistogram::new(),
+            lead_hist: WaitHistogram::new(),
         }
     }
 
@@ -212,7 +241,18 @@ impl PolicyResult {
             service_wait_mean: s.services.iter().map(|v| v.wait.mean()).collect(),
             zone_wait_mean: s.zones.iter().map(|z| z.wait.mean()).collect(),
             zone_travel_mean: s.zones.iter().map(|z| z.travel.mean()).collect(),
+            booked: s.booking.booked,
+            lead_mean: s.booking.lead.mean(),
+            wait_mean_booked: s.booking.wait_booked.mean(),
+            wait_mean_walkin: s.booking.wait_walkin.mean(),
+            office_wait_booked: s.booking.offices.iter().map(|o| o.wait_booked.mean()).collect(),
+            office_wait_walkin: s.booking.offices.iter().map(|o| o.wait_walkin.mean()).collect(),
         });
+        self.lead_hist.merge(&s.booking.lead_hist);
+        for (t, o) in self.offices.iter_mut().zip(&s.booking.offices) {
+            t.booked += o.booked;
+            t.no_shows += o.no_shows;
+        }
         self.travel_hist.merge(&s.travel_hist);
         for (t, z) in self.zones.iter_mut().zip(&s.zones) {
             t.clients += z.clients;
@@ -264,6 +304,7 @@ pub fn run_experiment(
             .map(|p| {
                 let mut setup = PolicySetup::new(model, p.name.clone(), p.reach, p.information);
                 setup.pooled = p.pooled;
+                setup.booking = p.booking;
                 setup
             })
             .collect();

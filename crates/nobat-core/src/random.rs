@@ -34,6 +34,8 @@ pub enum StreamKind {
     Channel = 7,
     /// Whether a client who finds a long queue balks.
     Balk = 8,
+    /// Whether a client books, whether it then comes, and how late.
+    Booking = 9,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits, so distinct inputs give distinct seeds.

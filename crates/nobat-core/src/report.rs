@@ -89,6 +89,21 @@ pub struct SummaryRow {
     pub balked: u64,
     /// Counted clients sent home (at closing, after closing, or with no open office).
     pub turned_away: u64,
+    /// Mean lead time of booked clients: from asking to the start of the slot (minutes).
+    pub lead_time_mean: Num,
+    /// 90th percentile of the lead time, pooled over replications.
+    pub lead_time_p90: Num,
+    /// Counted clients given a slot.
+    pub booked: u64,
+    /// Counted booked clients who did not come.
+    pub no_shows: u64,
+    /// Mean wait of served booked clients.
+    pub wait_mean_booked: Num,
+    /// Mean wait of served walk-ins (empty in a scenario without bookings).
+    pub wait_mean_walkin: Num,
+    /// Counter time idle while available (open, or serving after closing), from the warm-up
+    /// to the horizon: one minus `utilization`.
+    pub idle_share: Num,
 }
 
 /// A row of `by_zone.csv`: one per policy and zone.
@@ -131,7 +146,9 @@ pub struct ServiceRow {
     pub blocked: u64,
     /// Counted clients of this service who were turned away.
     pub turned_away: u64,
-    /// Counted clients of this service who arrived (the sum of the five outcomes).
+    /// Counted clients of this service who booked and did not come.
+    pub no_shows: u64,
+    /// Counted clients of this service who arrived (the sum of the six outcomes).
     pub arrived: u64,
 }
 
@@ -162,6 +179,16 @@ pub struct OfficeRow {
     pub blocked: u64,
     /// Counted clients turned away here (at or after closing).
     pub turned_away: u64,
+    /// Counted clients given a slot here.
+    pub booked: u64,
+    /// Of them, those who did not come (not in `arrived`: they never came).
+    pub no_shows: u64,
+    /// Mean wait of booked clients served here.
+    pub wait_mean_booked: Num,
+    /// Mean wait of walk-ins served here (empty without bookings).
+    pub wait_mean_walkin: Num,
+    /// Counter time idle while available, from the warm-up to the horizon.
+    pub idle_share: Num,
 }
 
 /// A row of `replications.csv`: one per policy and replication.
@@ -193,6 +220,8 @@ pub struct ReplicationRow {
     pub balked: u64,
     /// Counted clients turned away in this replication.
     pub turned_away: u64,
+    /// Counted booked clients who did not come in this replication.
+    pub no_shows: u64,
 }
 
 /// A row of `comparison.csv`: each policy against the first, paired by replication.
@@ -257,6 +286,7 @@ impl Report {
                         balked: p.services[k].outcomes.balked,
                         blocked: p.services[k].outcomes.blocked,
                         turned_away: p.services[k].outcomes.turned_away,
+                        no_shows: p.services[k].outcomes.no_show,
                         arrived: p.services[k].arrived,
                     }
                 })
@@ -279,6 +309,11 @@ impl Report {
                     balked: p.offices[i].outcomes.balked,
                     blocked: p.offices[i].outcomes.blocked,
                     turned_away: p.offices[i].outcomes.turned_away,
+                    booked: p.offices[i].booked,
+                    no_shows: p.offices[i].no_shows,
+                    wait_mean_booked: across(&p.replications, |r| r.office_wait_booked.get(i).copied().flatten()).0,
+                    wait_mean_walkin: across(&p.replications, |r| r.office_wait_walkin.get(i).copied().flatten()).0,
+                    idle_share: across(&p.replications, |r| r.office_utilization[i].map(|u| 1.0 - u)).0,
                 })
             })
             .collect();
@@ -300,6 +335,7 @@ impl Report {
                     last_departure: Num(Some(r.last_departure)),
                     balked: r.outcomes.balked,
                     turned_away: r.outcomes.turned_away,
+                    no_shows: r.outcomes.no_show,
                 })
             })
             .collect();
@@ -369,6 +405,13 @@ impl Report {
             travel_p90: Num(p.travel_hist.quantile(0.9)),
             balked: total(|o| o.balked),
             turned_away: total(|o| o.turned_away),
+            lead_time_mean: across(reps, |r| r.lead_mean).0,
+            lead_time_p90: Num(p.lead_hist.quantile(0.9)),
+            booked: reps.iter().map(|r| r.booked).sum(),
+            no_shows: total(|o| o.no_show),
+            wait_mean_booked: across(reps, |r| r.wait_mean_booked).0,
+            wait_mean_walkin: across(reps, |r| r.wait_mean_walkin).0,
+            idle_share: across(reps, |r| r.utilization.map(|u| 1.0 - u)).0,
         }
     }
 
@@ -445,10 +488,10 @@ macro_rules! header {
     };
 }
 
-header!(SummaryRow: policy, replications, arrived, served, abandoned, blocked, wait_mean, wait_mean_ci95, wait_p50, wait_p90, wait_p95, wait_p99, wait_max, sojourn_mean, travel_mean, utilization, sla_share, wait_p90_worst_office, wait_mean_gini, travel_p90, balked, turned_away);
-header!(ServiceRow: policy, service, served, wait_mean, wait_mean_ci95, wait_p90, abandoned, balked, blocked, turned_away, arrived);
-header!(OfficeRow: policy, office, arrived, served, wait_mean, wait_p90, utilization, max_queue, abandoned, balked, blocked, turned_away);
-header!(ReplicationRow: policy, replication, seed, arrived, served, abandoned, blocked, wait_mean, wait_p90, utilization, last_departure, balked, turned_away);
+header!(SummaryRow: policy, replications, arrived, served, abandoned, blocked, wait_mean, wait_mean_ci95, wait_p50, wait_p90, wait_p95, wait_p99, wait_max, sojourn_mean, travel_mean, utilization, sla_share, wait_p90_worst_office, wait_mean_gini, travel_p90, balked, turned_away, lead_time_mean, lead_time_p90, booked, no_shows, wait_mean_booked, wait_mean_walkin, idle_share);
+header!(ServiceRow: policy, service, served, wait_mean, wait_mean_ci95, wait_p90, abandoned, balked, blocked, turned_away, no_shows, arrived);
+header!(OfficeRow: policy, office, arrived, served, wait_mean, wait_p90, utilization, max_queue, abandoned, balked, blocked, turned_away, booked, no_shows, wait_mean_booked, wait_mean_walkin, idle_share);
+header!(ReplicationRow: policy, replication, seed, arrived, served, abandoned, blocked, wait_mean, wait_p90, utilization, last_departure, balked, turned_away, no_shows);
 header!(ComparisonRow: policy, baseline, wait_mean_diff, wait_mean_diff_ci95);
 header!(ZoneRow: policy, zone, clients, wait_mean, wait_p90, travel_mean);
 

@@ -812,6 +812,9 @@ fn audit_detects_broken_event_streams() {
         start,
         duration: 1.0,
         redirected: false,
+        slot: f64::NAN,
+        left: arrived,
+        reserved: false,
     };
     let mut a = Audit::new(&model, &setup);
     a.counters_changed(0.0, 0, 1);

@@ -1,5 +1,6 @@
 //! [`ArrivalClock`]: exact sampling of a non-homogeneous Poisson process with a piecewise
-//! constant rate, by inverting the cumulative intensity (no thinning, no approximation).
+//! constant rate, by inverting the cumulative intensity (no thinning, no approximation); or,
+//! for a regular process, one arrival per unit of cumulative intensity.
 
 use crate::model::{ArrivalProfile, DAY};
 use crate::SimRng;
@@ -28,7 +29,11 @@ impl<'m> ArrivalClock<'m> {
         if !self.any {
             return None;
         }
-        let mut e: f64 = -(1.0 - rng.random::<f64>()).ln();
+        let mut e: f64 = if self.profile.regular {
+            1.0
+        } else {
+            -(1.0 - rng.random::<f64>()).ln()
+        };
         // Walk (day, piece) by index: recomputing the time of day from an absolute time can
         // round just below a piece's end and find the same piece again forever.
         let pieces = &self.profile.pieces;
@@ -116,6 +121,7 @@ mod tests {
             }],
             week: [1.0; 7],
             calendar: Default::default(),
+            regular: false,
         };
         let clock = ArrivalClock::new(&profile);
         let mut rng = stream(9, 0, StreamKind::Arrivals);
@@ -149,6 +155,7 @@ mod tests {
             ],
             week: [1.0; 7],
             calendar: Default::default(),
+            regular: false,
         };
         let clock = ArrivalClock::new(&profile);
         let mut rng = stream(2, 0, StreamKind::Arrivals);

@@ -116,6 +116,9 @@ mod tests {
             start: f64::NAN,
             duration: f64::NAN,
             redirected: false,
+            slot: f64::NAN,
+            left: 0.0,
+            reserved: false,
         }
     }
 

@@ -1,5 +1,5 @@
 //! The discrete-event engine: the event list, the arrival clock, offices with counters and
-//! FIFO queues, and the run loop of one replication under one policy.
+//! FIFO queues, appointment books, and the run loop of one replication under one policy.
 //!
 //! The loop allocates nothing per event: the event heap and the office queues are reserved up
 //! front and reused, events are small `Copy` values, and observers are called through the
@@ -11,6 +11,7 @@ mod event_queue;
 mod recorder;
 mod setup;
 mod simulation;
+mod slot_book;
 
 pub use arrivals::ArrivalClock;
 pub use event_queue::{EventQueue, Phase};

@@ -2,8 +2,9 @@
 //! plug in without touching the event loop. Every method has a no-op default.
 //!
 //! Every client created ends in exactly one of `departure` (served), `abandoned`, `balked`,
-//! `blocked` or `turned_away`; all but a turn-away at the decision (no office) are preceded by
-//! one `office_arrival` at the office where it happens.
+//! `blocked`, `turned_away` or `no_show`; all but a turn-away at the decision (no office) and a
+//! no-show are preceded by one `office_arrival` at the office where it happens. A client who
+//! books gets `booked` once, before any of these.
 
 use super::Client;
 
@@ -31,6 +32,10 @@ pub trait Recorder {
     /// `client` was sent home: by `office` at closing or on arriving after it closed, or, with
     /// no office, because none that could serve it was open when it decided.
     fn turned_away(&mut self, _t: f64, _office: Option<usize>, _client: &Client) {}
+    /// `client` asked at `t` and was given a slot at `office` (`client.slot` is its start).
+    fn booked(&mut self, _t: f64, _office: usize, _client: &Client) {}
+    /// `client`, booked at `office`, will not come: it is decided (and told) when it books.
+    fn no_show(&mut self, _t: f64, _office: usize, _client: &Client) {}
     /// The run ended at `t`, the later of the last event and the horizon: no event is left.
     fn finished(&mut self, _t: f64) {}
 }

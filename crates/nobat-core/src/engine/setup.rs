@@ -1,8 +1,8 @@
 //! [`PolicySetup`]: everything about a policy that the engine applies around it: its candidate
-//! table, its board and compliance, and whether counters are pooled.
+//! table, its board and compliance, whether counters are pooled, and its booking rule.
 
 use crate::model::Model;
-use crate::policy::{CandidateTable, Information, PolicyKind, PolicySpec, Reach};
+use crate::policy::{BookingRule, CandidateTable, Information, PolicyKind, PolicySpec, Reach};
 
 /// How the engine runs one policy; built once per policy and shared by its replications.
 #[derive(Debug, Clone)]
@@ -15,6 +15,8 @@ pub struct PolicySetup {
     pub information: Information,
     /// All counters serve one shared queue; the policy object is not consulted.
     pub pooled: bool,
+    /// How booking clients get a slot (when the model has bookings).
+    pub booking: BookingRule,
 }
 
 impl PolicySetup {
@@ -25,6 +27,7 @@ impl PolicySetup {
             candidates: CandidateTable::new(model, &spec.reach),
             information: spec.information,
             pooled: spec.kind == PolicyKind::Pooled,
+            booking: spec.booking,
         }
     }
 
@@ -35,6 +38,7 @@ impl PolicySetup {
             candidates: CandidateTable::new(model, &reach),
             information,
             pooled: false,
+            booking: BookingRule::default(),
         }
     }
 }

@@ -2,12 +2,15 @@
 //! the policy (through its board, candidates and compliance) or sent online, travel to their
 //! office, and there are turned away, blocked, balk, or wait by priority and FIFO until a counter
 //! serves them or their patience runs out. Offices open, close and change counters by their
-//! hours. In pooled mode all counters serve one queue.
+//! hours. Clients who book get a slot by the policy's booking rule and come at their slot (or
+//! not at all); at the office they go first, or to reserved counters. In pooled mode all
+//! counters serve one queue and nobody books.
 
 use super::client_slab::{ClientSlab, Handle};
+use super::slot_book::SlotBook;
 use super::{ArrivalClock, EventQueue, Phase, PolicySetup, Recorder};
-use crate::model::{AtClose, Model, OnFull, DAY};
-use crate::policy::{argmin_random_tie, AllocationPolicy, ClientView, Nearest, SystemView};
+use crate::model::{AtClose, Model, OnFull, ServeBooked, DAY};
+use crate::policy::{argmin_random_tie, AllocationPolicy, ClientView, Nearest, SlotOffer, SystemView};
 use crate::random::{stream, StreamKind};
 use crate::SimRng;
 use rand::Rng;
@@ -40,6 +43,12 @@ pub struct Client {
     pub duration: f64,
     /// It found its first office full and was sent on.
     pub redirected: bool,
+    /// The start of its booked slot (NaN for a walk-in).
+    pub slot: f64,
+    /// When it set off for its office (its creation, for a walk-in).
+    pub left: f64,
+    /// It is served at a counter reserved for booked clients.
+    pub reserved: bool,
 }
 
 impl Client {
@@ -48,9 +57,19 @@ impl Client {
         self.start - self.arrived
     }
 
-    /// Time from the decision to the arrival at the office.
+    /// Time from setting off to the arrival at the office.
     pub fn travel(&self) -> f64 {
-        self.arrived - self.created
+        self.arrived - self.left
+    }
+
+    /// Whether the client booked a slot.
+    pub fn is_booked(&self) -> bool {
+        !self.slot.is_nan()
+    }
+
+    /// Time from asking for an appointment to the start of the booked slot (NaN for a walk-in).
+    pub fn lead_time(&self) -> f64 {
+        self.slot - self.created
     }
 }
 
@@ -83,9 +102,20 @@ struct Simulation<'m> {
     /// Every client in the system.
     slab: ClientSlab,
     /// Waiting clients by office and priority level: `queues[office * levels + level]`. Entries
-    /// of clients who reneged stay until they reach the front (lazy removal).
+    /// of clients who reneged stay until they reach the front (lazy removal). With bookings,
+    /// booked clients use the levels of their services and walk-ins the same levels shifted by
+    /// `walkin_level`, so that booked clients come first.
     queues: Vec<VecDeque<Handle>>,
     levels: usize,
+    walkin_level: usize,
+    /// The offices' appointment books (`None` without bookings, or pooled).
+    book: Option<SlotBook<'m>>,
+    /// Counters of each office kept for booked clients.
+    reserved: u32,
+    /// Busy reserved counters, by office (included in `busy`).
+    busy_reserved: Vec<u32>,
+    /// The slot offers of the current booking (a reused buffer).
+    offers: Vec<SlotOffer>,
     /// Pooled mode: one queue per priority level for all counters.
     pool: Vec<VecDeque<Handle>>,
     pool_waiting: u32,
@@ -135,6 +165,7 @@ struct Simulation<'m> {
     channel_rng: SimRng,
     compliance_rng: SimRng,
     balk_rng: SimRng,
+    booking_rng: SimRng,
     choice_rng: SimRng,
     next_id: u64,
 }
@@ -161,7 +192,13 @@ where
 impl<'m> Simulation<'m> {
     fn new(model: &'m Model, setup: &'m PolicySetup, seed: u64, replication: u32) -> Self {
         let n = model.offices.len();
-        let levels = model.priority_levels.max(1);
+        let booking = model.booking.as_ref().filter(|_| !setup.pooled);
+        let service_levels = model.priority_levels.max(1);
+        let levels = if booking.is_some() {
+            2 * service_levels
+        } else {
+            service_levels
+        };
         let mut acc = 0.0;
         let service_cdf = model
             .services
@@ -186,6 +223,14 @@ impl<'m> Simulation<'m> {
             slab: ClientSlab::with_capacity(total_counters as usize + 64),
             queues: (0..n * levels).map(|_| VecDeque::with_capacity(16)).collect(),
             levels,
+            walkin_level: levels - service_levels,
+            book: booking.map(|b| SlotBook::new(b, model.calendar)),
+            reserved: match booking.map(|b| b.serve) {
+                Some(ServeBooked::Reserved(r)) => r,
+                _ => 0,
+            },
+            busy_reserved: vec![0; n],
+            offers: Vec::with_capacity(if booking.is_some() { n } else { 0 }),
             pool: (0..if setup.pooled { levels } else { 0 })
                 .map(|_| VecDeque::with_capacity(256))
                 .collect(),
@@ -225,6 +270,7 @@ impl<'m> Simulation<'m> {
             channel_rng: stream(StreamKind::Channel),
             compliance_rng: stream(StreamKind::Compliance),
             balk_rng: stream(StreamKind::Balk),
+            booking_rng: stream(StreamKind::Booking),
             choice_rng: stream(StreamKind::Choice),
             next_id: 0,
         }
@@ -267,7 +313,11 @@ impl<'m> Simulation<'m> {
                     }
                 }
                 Phase::OfficeArrival => {
-                    self.en_route[self.slab.get(payload).office as usize] -= 1;
+                    let client = self.slab.get(payload);
+                    // Booked clients are not counted on the road: they travel at their slot.
+                    if !client.is_booked() {
+                        self.en_route[client.office as usize] -= 1;
+                    }
                     self.arrive(t, payload, policy, recorder)?
                 }
                 Phase::Departure => self.depart(t, payload, recorder),
@@ -340,6 +390,9 @@ impl<'m> Simulation<'m> {
             start: f64::NAN,
             duration: f64::NAN,
             redirected: false,
+            slot: f64::NAN,
+            left: t,
+            reserved: false,
         };
         self.next_id += 1;
         recorder.client_created(t, &client);
@@ -351,10 +404,14 @@ impl<'m> Simulation<'m> {
         let choice = if online {
             self.choose_online(t, service)
         } else {
+            // Drawn for every client, so that the same clients comply under every policy.
             let follows = {
                 let c = self.setup.information.compliance;
                 c >= 1.0 || self.compliance_rng.random::<f64>() < c
             };
+            if self.book.is_some() && sv.book_share > 0.0 && self.try_book(t, &mut client, point, recorder) {
+                return Ok(());
+            }
             self.decide(t, &client, point, None, follows, policy)?
         };
         let Some((office, travel)) = choice else {
@@ -370,6 +427,68 @@ impl<'m> Simulation<'m> {
         } else {
             self.arrive(t, handle, policy, recorder)
         }
+    }
+
+    /// A client who may book: draws whether it books, comes and how late (for every such
+    /// client, whatever its fate, so that the streams stay aligned across policies), then asks
+    /// the booking rule for a slot among its candidates. Returns whether the client is dealt
+    /// with (booked: it comes at its slot or is a no-show); `false` sends it in as a walk-in.
+    fn try_book<R: Recorder>(&mut self, t: f64, client: &mut Client, point: [f64; 2], recorder: &mut R) -> bool {
+        let model = self.model;
+        let sv = &model.services[client.service as usize];
+        let books = self.booking_rng.random::<f64>() < sv.book_share;
+        let shows = self.booking_rng.random::<f64>() >= sv.no_show;
+        let late = sv.lateness.as_ref().map_or(0.0, |d| d.sample(&mut self.booking_rng));
+        if !books {
+            return false;
+        }
+        let Some(book) = self.book.as_mut() else {
+            return false;
+        };
+        let latest = t + model.booking.as_ref().map_or(f64::INFINITY, |b| b.max_lead);
+        let table = &self.setup.candidates;
+        let origin = client.origin as usize;
+        let service = client.service as usize;
+        self.offers.clear();
+        for (&office, &at) in table.for_origin(origin).iter().zip(table.locations_for(origin)) {
+            if !model.offices[office].offers[service] {
+                continue;
+            }
+            let free = book.earliest_free(office, t, latest);
+            self.offers.push(SlotOffer {
+                office,
+                time: free.map_or(f64::INFINITY, |f| f.time),
+                travel: model.geography.map_or(0.0, |g| g.travel_time(point, at)),
+                day_booked: free.map_or(0, |f| f.day_booked),
+                day_clients: free.map_or(0, |f| f.day_clients),
+            });
+        }
+        let Some(k) = self.setup.booking.choose(t, &self.offers, &mut self.choice_rng) else {
+            return false;
+        };
+        let offer = self.offers[k];
+        let office = offer.office;
+        if let Some(free) = book.earliest_free(office, t, latest) {
+            book.book(office, &free);
+        }
+        client.office = office as u32;
+        client.slot = offer.time;
+        recorder.booked(t, office, client);
+        if !shows {
+            recorder.no_show(t, office, client);
+            return true;
+        }
+        let arrival = (offer.time - sv.early + late).max(t);
+        client.left = (arrival - offer.travel).max(t);
+        // The office's hours must run until the slot, even past the horizon.
+        let slot_day_end = ((offer.time / DAY).floor() + 1.0) * DAY;
+        if slot_day_end > self.last_day_end {
+            self.last_day_end = slot_day_end;
+        }
+        self.schedule_change(t, office);
+        let handle = self.slab.insert(*client);
+        self.events.push(arrival, Phase::OfficeArrival, handle);
+        true
     }
 
     /// The virtual office for an online client: the one with the least expected wait among
@@ -556,7 +675,11 @@ impl<'m> Simulation<'m> {
             self.slab.remove(handle);
             return Ok(());
         }
-        if let Some(b) = model.services[client.service as usize].balk {
+        // Booked clients came for their appointment: they do not balk.
+        if let Some(b) = model.services[client.service as usize]
+            .balk
+            .filter(|_| !client.is_booked())
+        {
             if self.waiting[office] > b.above && (b.probability >= 1.0 || self.balk_rng.random::<f64>() < b.probability)
             {
                 recorder.office_arrival(t, office, &client);
@@ -568,10 +691,16 @@ impl<'m> Simulation<'m> {
         self.present[office] += 1;
         recorder.office_arrival(t, office, &client);
         // Counters still serving after the last closing take only those who were inside then.
-        if self.accepting[office] && self.busy[office] < self.open_counters[office] {
-            self.start_service(t, office, handle, recorder);
+        let free = if self.accepting[office] {
+            self.free_counter(office, client.is_booked())
         } else {
-            let level = model.services[client.service as usize].level;
+            None
+        };
+        if let Some(reserved) = free {
+            self.start_service(t, office, handle, reserved, recorder);
+        } else {
+            let level =
+                model.services[client.service as usize].level + if client.is_booked() { 0 } else { self.walkin_level };
             self.queues[office * self.levels + level].push_back(handle);
             self.slab.set_waiting(handle, true);
             self.waiting[office] += 1;
@@ -585,14 +714,29 @@ impl<'m> Simulation<'m> {
         Ok(())
     }
 
-    fn start_service<R: Recorder>(&mut self, t: f64, office: usize, handle: Handle, recorder: &mut R) {
+    /// A counter of `office` free for a client, booked or not: `Some(true)` a reserved one
+    /// (booked clients take those first), `Some(false)` a general one, `None` if none is free.
+    #[inline]
+    fn free_counter(&self, office: usize, booked: bool) -> Option<bool> {
+        let open = self.open_counters[office];
+        let reserved = self.reserved.min(open);
+        let busy_reserved = self.busy_reserved[office];
+        if booked && busy_reserved < reserved {
+            return Some(true);
+        }
+        (self.busy[office] - busy_reserved < open - reserved).then_some(false)
+    }
+
+    fn start_service<R: Recorder>(&mut self, t: f64, office: usize, handle: Handle, reserved: bool, recorder: &mut R) {
         self.busy[office] += 1;
+        self.busy_reserved[office] += u32::from(reserved);
         recorder.busy_changed(t, office, self.busy[office]);
         self.slab.set_waiting(handle, false);
         let client = self.slab.get_mut(handle);
         client.start = t;
         client.duration = client.work / self.speed[office];
         client.office = office as u32;
+        client.reserved = reserved;
         let end = t + client.duration;
         self.events.push(end, Phase::Departure, handle);
     }
@@ -601,6 +745,7 @@ impl<'m> Simulation<'m> {
         let client = self.slab.remove(handle);
         let office = client.office as usize;
         self.busy[office] -= 1;
+        self.busy_reserved[office] -= u32::from(client.reserved);
         self.present[office] -= 1;
         recorder.busy_changed(t, office, self.busy[office]);
         recorder.departure(t, office, &client);
@@ -610,8 +755,21 @@ impl<'m> Simulation<'m> {
     /// Starts services at `office` while it has free open counters and clients waiting: the
     /// first of the most urgent priority level (or, pooled, of the shared queue).
     fn serve_next<R: Recorder>(&mut self, t: f64, office: usize, recorder: &mut R) {
-        while self.busy[office] < self.open_counters[office] {
-            let Some(handle) = self.next_waiting(office) else {
+        loop {
+            // A free reserved counter takes a booked client; a general one, anyone.
+            let reserved_free = self.free_counter(office, true) == Some(true);
+            let general_free = self.free_counter(office, false).is_some();
+            let next = if reserved_free {
+                self.next_waiting(office, true).map(|h| (h, true))
+            } else {
+                None
+            };
+            let next = match next {
+                Some(n) => Some(n),
+                None if general_free => self.next_waiting(office, false).map(|h| (h, false)),
+                None => None,
+            };
+            let Some((handle, reserved)) = next else {
                 return;
             };
             if self.setup.pooled {
@@ -626,34 +784,70 @@ impl<'m> Simulation<'m> {
                 self.waiting[office] -= 1;
                 recorder.queue_changed(t, office, self.waiting[office] as usize);
             }
-            self.start_service(t, office, handle, recorder);
+            self.start_service(t, office, handle, reserved, recorder);
         }
     }
 
-    /// Removes and returns the next client still waiting, skipping entries of clients who left.
-    /// An office serving after its last closing (`serve`) serves only those who were inside when
+    /// Removes and returns the next client still waiting: the first of the most urgent level
+    /// (booked clients' levels first), or with `booked_only` the first booked one. For the
+    /// general counters of offices with reserved counters, booked clients and walk-ins of a
+    /// service level are served in order of arrival.
+    fn next_waiting(&mut self, office: usize, booked_only: bool) -> Option<Handle> {
+        let levels = if booked_only { self.walkin_level } else { self.levels };
+        if self.reserved > 0 && !booked_only {
+            let shift = self.walkin_level;
+            for level in 0..shift {
+                let booked = self.front(office, level).map(|h| self.slab.get(h).arrived);
+                let walkin = self.front(office, level + shift).map(|h| self.slab.get(h).arrived);
+                let queue = match (booked, walkin) {
+                    (Some(b), Some(w)) if w < b => level + shift,
+                    (Some(_), _) => level,
+                    (None, Some(_)) => level + shift,
+                    (None, None) => continue,
+                };
+                return self.queue(office, queue).pop_front();
+            }
+            return None;
+        }
+        for level in 0..levels {
+            if self.front(office, level).is_some() {
+                return self.queue(office, level).pop_front();
+            }
+        }
+        None
+    }
+
+    /// The queue of `level` at `office` (pooled: the shared one).
+    #[inline]
+    fn queue(&mut self, office: usize, level: usize) -> &mut VecDeque<Handle> {
+        if self.setup.pooled {
+            &mut self.pool[level]
+        } else {
+            &mut self.queues[office * self.levels + level]
+        }
+    }
+
+    /// The first client still waiting in a queue, dropping entries of clients who left. An
+    /// office serving after its last closing (`serve`) serves only those who were inside when
     /// it closed (pooled: created before it closed); later clients wait for the next opening.
-    fn next_waiting(&mut self, office: usize) -> Option<Handle> {
+    fn front(&mut self, office: usize, level: usize) -> Option<Handle> {
         let pooled = self.setup.pooled;
         let inside_by = self.closed_at[office];
-        let queues = if pooled {
-            &mut self.pool[..]
+        let queue = if pooled {
+            &mut self.pool[level]
         } else {
-            &mut self.queues[office * self.levels..(office + 1) * self.levels]
+            &mut self.queues[office * self.levels + level]
         };
-        for queue in queues {
-            while let Some(&handle) = queue.front() {
-                if !self.slab.is_waiting(handle) {
-                    queue.pop_front();
-                    continue;
-                }
-                let client = self.slab.get(handle);
-                if (if pooled { client.created } else { client.arrived }) > inside_by {
-                    break;
-                }
+        while let Some(&handle) = queue.front() {
+            if !self.slab.is_waiting(handle) {
                 queue.pop_front();
-                return Some(handle);
+                continue;
             }
+            let client = self.slab.get(handle);
+            if (if pooled { client.created } else { client.arrived }) > inside_by {
+                return None;
+            }
+            return Some(handle);
         }
         None
     }
@@ -752,7 +946,7 @@ impl<'m> Simulation<'m> {
             self.slab.get_mut(handle).office = office as u32;
             self.present[office] += 1;
             recorder.office_arrival(t, office, self.slab.get(handle));
-            self.start_service(t, office, handle, recorder);
+            self.start_service(t, office, handle, false, recorder);
             return;
         }
         let sv = &self.model.services[client.service as usize];

@@ -27,6 +27,9 @@ pub struct ArrivalProfile {
     pub week: [f64; 7],
     /// Weekday of day 0.
     pub calendar: Calendar,
+    /// Clients are evenly spaced in expected arrivals (one per unit of cumulative intensity)
+    /// instead of Poisson.
+    pub regular: bool,
 }
 
 fn bad(path: impl Into<String>, m: String) -> ScenarioError {
@@ -44,6 +47,7 @@ impl ArrivalProfile {
             }],
             week: [1.0; 7],
             calendar: Calendar::default(),
+            regular: false,
         }
     }
 
@@ -99,7 +103,22 @@ impl ArrivalProfile {
                 "every rate or every weekday factor is 0: no client would arrive".into(),
             ));
         }
-        Ok(ArrivalProfile { pieces, week, calendar })
+        let regular = match a.process.as_deref() {
+            None | Some("poisson") => false,
+            Some("regular") => true,
+            Some(other) => {
+                return Err(bad(
+                    "arrivals.process",
+                    format!("unknown arrival process `{other}`; allowed: poisson, regular"),
+                ))
+            }
+        };
+        Ok(ArrivalProfile {
+            pieces,
+            week,
+            calendar,
+            regular,
+        })
     }
 
     fn schedule(entries: &[crate::scenario::ScheduleEntry], scale: f64) -> Result<Vec<RatePiece>, ScenarioError> {

@@ -302,7 +302,7 @@ impl Demand {
             if s.arrivals.rate.is_some() || s.arrivals.schedule.is_some() {
                 return Err(ScenarioError::at(
                     "arrivals",
-                    "the zones have their own arrivals: `[arrivals]` may only hold `scale`",
+                    "the zones have their own arrivals: `[arrivals]` may only hold `scale`, `days` and `process`",
                 ));
             }
             s.zones
@@ -314,6 +314,7 @@ impl Demand {
                         schedule: z.schedule.clone(),
                         scale: s.arrivals.scale,
                         days: s.arrivals.days.clone(),
+                        process: s.arrivals.process.clone(),
                     };
                     let profile = ArrivalProfile::from_section(&section, calendar)
                         .map_err(|e| rebase(e, "arrivals", &format!("zone[{i}]")))?;

@@ -2,11 +2,13 @@
 //! fail on user input. Offices, services and policies get dense integer ids (their index).
 
 mod arrivals;
+mod booking;
 mod calendar;
 mod geography;
 mod hours;
 
 pub use arrivals::{ArrivalProfile, RatePiece, DAY};
+pub use booking::{Booking, ServeBooked, Slot, SlotCalendar};
 pub use calendar::{Calendar, WEEKDAYS};
 pub use geography::{ArrivalSource, Geography, Metric, Origin, Place, Zone};
 pub use hours::{Change, OfficeHours, OpenPiece};
@@ -51,6 +53,14 @@ pub struct Service {
     pub balk: Option<Balk>,
     /// Share of these clients who use the virtual window.
     pub online_share: f64,
+    /// Share of the others who book an appointment rather than walk in.
+    pub book_share: f64,
+    /// Probability that a booked client does not come.
+    pub no_show: f64,
+    /// How late a booked client arrives after `slot - early`; `None` = on time.
+    pub lateness: Option<Dist>,
+    /// How early before its slot a booked client aims to arrive (minutes).
+    pub early: f64,
 }
 
 /// A client balks with `probability` when it finds more than `above` clients waiting.
@@ -130,6 +140,8 @@ pub struct Model {
     pub calendar: Calendar,
     /// Number of distinct service priorities.
     pub priority_levels: usize,
+    /// The booking system, when some clients book appointments.
+    pub booking: Option<Booking>,
 }
 
 /// The most counters an office may have: beyond it a scenario is surely a typo, and memory is
@@ -212,7 +224,7 @@ impl Model {
             policies.push(spec);
         }
         let services_levels = services.iter().map(|s| s.level).max().unwrap_or(0) + 1;
-        Ok(Model {
+        let mut model = Model {
             name: s.name.clone().unwrap_or_else(|| "unnamed scenario".into()),
             run,
             sources: demand.sources,
@@ -224,8 +236,13 @@ impl Model {
             policies,
             calendar,
             priority_levels: services_levels,
-        })
-        .and_then(Model::check_pooled)
+            booking: None,
+        };
+        let mean_service: Vec<f64> = (0..model.offices.len())
+            .map(|i| model.office_mean_service(i) / model.offices[i].speed)
+            .collect();
+        model.booking = Booking::from_scenario(s, &model.services, &model.offices, &mean_service)?;
+        model.check_pooled()
     }
 
     /// `pooled` pools always-open counters that offer every service: refuse it elsewhere.
@@ -326,11 +343,32 @@ impl Model {
                 }
                 (None, None) => None,
             };
-            let online_share = match sv.online_share {
-                None => 0.0,
-                Some(x) if (0.0..=1.0).contains(&x) => x,
-                Some(x) => return Err(at("online_share", format!("must be a share between 0 and 1, got {x}"))),
+            let share_of = |key: &str, value: Option<f64>| match value {
+                None => Ok(0.0),
+                Some(x) if (0.0..=1.0).contains(&x) => Ok(x),
+                Some(x) => Err(at(key, format!("must be a share between 0 and 1, got {x}"))),
             };
+            let online_share = share_of("online_share", sv.online_share)?;
+            let book_share = share_of("book_share", sv.book_share)?;
+            let no_show = share_of("no_show", sv.no_show)?;
+            if book_share == 0.0 {
+                let given = [
+                    ("no_show", sv.no_show.is_some()),
+                    ("lateness", sv.lateness.is_some()),
+                    ("early", sv.early.is_some()),
+                ];
+                if let Some((key, _)) = given.iter().find(|(_, set)| *set) {
+                    return Err(at(
+                        key,
+                        "describes booked clients: it needs `book_share` above 0".into(),
+                    ));
+                }
+            }
+            let lateness = sv
+                .lateness
+                .as_ref()
+                .map(|d| Dist::from_spec(d, &format!("{path}.lateness")))
+                .transpose()?;
             services.push(Service {
                 name: sv.name.clone(),
                 share,
@@ -340,6 +378,10 @@ impl Model {
                 level: 0,
                 balk,
                 online_share,
+                book_share,
+                no_show,
+                lateness,
+                early: sv.early.map_or(0.0, |e| e.get()),
             });
         }
         let total: f64 = services.iter().map(|s| s.share).sum();

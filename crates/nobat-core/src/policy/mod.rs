@@ -9,6 +9,7 @@
 //! symmetric offices are treated symmetrically and the draws never disturb the clients' streams.
 
 mod board_corrected;
+mod booking;
 mod candidates;
 mod join_idle;
 mod least_expected_wait;
@@ -23,6 +24,7 @@ mod travel_plus_wait;
 mod weighted_random;
 
 pub use board_corrected::BoardCorrected;
+pub use booking::{BookingRule, SlotOffer, BOOKING_RULES};
 pub use candidates::CandidateTable;
 pub use join_idle::JoinIdle;
 pub use least_expected_wait::LeastExpectedWait;

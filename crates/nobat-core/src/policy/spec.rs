@@ -2,8 +2,8 @@
 //! consider ([`Reach`]) and what it knows of them ([`Information`]).
 
 use super::{
-    AllocationPolicy, BoardCorrected, JoinIdle, LeastExpectedWait, LogitChoice, Nearest, PowerOfD, RandomPolicy,
-    RoundRobin, ShortestQueue, TravelPlusWait, WeightedRandom,
+    AllocationPolicy, BoardCorrected, BookingRule, JoinIdle, LeastExpectedWait, LogitChoice, Nearest, PowerOfD,
+    RandomPolicy, RoundRobin, ShortestQueue, TravelPlusWait, WeightedRandom, BOOKING_RULES,
 };
 use crate::model::Model;
 use crate::scenario::{PolicySection, ScenarioError};
@@ -110,6 +110,8 @@ pub struct PolicySpec {
     pub reach: Reach,
     /// Board and compliance.
     pub information: Information,
+    /// How its booking clients get a slot.
+    pub booking: BookingRule,
 }
 
 /// Which kinds take which parameter (besides `name` and `kind`).
@@ -245,8 +247,24 @@ impl PolicySpec {
                 ));
             }
         }
+        let booking = match p.booking.as_deref() {
+            None => BookingRule::default(),
+            Some(name) => BookingRule::from_name(name).ok_or_else(|| {
+                at(
+                    "booking",
+                    format!("unknown booking rule `{name}`; allowed: {BOOKING_RULES}"),
+                )
+            })?,
+        };
+        if kind == PolicyKind::Pooled && p.booking.is_some() {
+            return Err(at(
+                "booking",
+                "`pooled` serves every client from one queue on arrival: it takes no bookings".into(),
+            ));
+        }
         Ok(PolicySpec {
             name: p.name.clone().unwrap_or_else(|| p.kind.clone()),
+            booking,
             kind,
             reach: Reach { nearest, radius_km },
             information: Information {

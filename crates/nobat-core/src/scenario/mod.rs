@@ -43,6 +43,8 @@ pub struct Scenario {
     /// The allocation policies to compare (`[[policy]]`); the first is the baseline.
     #[serde(rename = "policy", default)]
     pub policies: Vec<PolicySection>,
+    /// Appointments: slot calendars and how booked clients are served.
+    pub booking: Option<BookingSection>,
 }
 
 /// `[run]`: horizon, warm-up, replications and seed.
@@ -73,6 +75,9 @@ pub struct ArrivalsSection {
     pub scale: Option<f64>,
     /// Factors by weekday multiplying the arrival rate, e.g. `{ sat = 1.2, thu = 0.5, fri = 0 }`.
     pub days: Option<std::collections::BTreeMap<String, f64>>,
+    /// `"poisson"` (default) or `"regular"`: clients evenly spaced in expected arrivals, with
+    /// no randomness (one every `1/rate` minutes at a constant rate).
+    pub process: Option<String>,
 }
 
 /// One piece of a daily arrival schedule: clients per hour between two clock times.
@@ -139,6 +144,14 @@ pub struct ServiceSection {
     pub balk_probability: Option<f64>,
     /// The share of clients who use the virtual window instead of an office (default 0).
     pub online_share: Option<f64>,
+    /// The share of (non-online) clients who book an appointment rather than walk in (default 0).
+    pub book_share: Option<f64>,
+    /// The probability that a booked client does not come (default 0).
+    pub no_show: Option<f64>,
+    /// How late a booked client arrives after `slot time - early` (default 0).
+    pub lateness: Option<DistSpec>,
+    /// How early before its slot a booked client aims to arrive (default 0).
+    pub early: Option<Minutes>,
 }
 
 /// `[[office]]`: one office.
@@ -169,6 +182,8 @@ pub struct OfficeSection {
     /// An online channel: no location, no travel; clients reach it by `online_share`.
     #[serde(rename = "virtual")]
     pub is_virtual: Option<bool>,
+    /// This office's slot calendar, overriding `[booking] slots` key by key.
+    pub slots: Option<SlotSection>,
 }
 
 /// Opening hours: one string for every day, or a table by weekday.
@@ -230,6 +245,43 @@ pub struct PolicySection {
     pub b: Option<f64>,
     /// The policy used by `join-idle` when no candidate has an idle counter (default `random`).
     pub fallback: Option<String>,
+    /// How booking clients get a slot: `"own-office"` (default), `"earliest-slot"` or `"central"`.
+    pub booking: Option<String>,
+}
+
+/// `[booking]`: the offices' slot calendars and how booked clients are served.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookingSection {
+    /// The slot calendar of every office (each office may override it with its own `slots`).
+    #[serde(default)]
+    pub slots: SlotSection,
+    /// Whether a client may book a slot on the day it asks (default true).
+    pub same_day: Option<bool>,
+    /// The longest a client accepts to wait for a slot; beyond it, it walks in instead.
+    pub max_lead: Option<Minutes>,
+    /// `"booked-first"` (default: booked clients go before walk-ins) or `"reserved"` (some
+    /// counters serve booked clients only; see `reserved_counters`).
+    pub serve: Option<String>,
+    /// Counters of each office that serve booked clients only (with `serve = "reserved"`).
+    pub reserved_counters: Option<u32>,
+}
+
+/// A slot calendar: slots cut from the opening hours, each taking some clients.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotSection {
+    /// Length of a slot (default: the office's mean service time).
+    pub length: Option<Minutes>,
+    /// Clients per slot (default: the counters open at the slot's start; 0 = no bookings).
+    pub clients: Option<u32>,
+    /// Clients in the first slot of each opening (the Bailey–Welch rule is 2 with one counter).
+    pub first: Option<u32>,
+    /// A factor on the bookable clients of each opening (default 1; above 1 overbooks, below 1
+    /// holds capacity back for walk-ins).
+    pub overbook: Option<f64>,
+    /// How many days ahead a slot can be booked, counting today as 0 (default 14).
+    pub days_ahead: Option<u32>,
 }
 
 /// A distribution as written: `{ dist = "lognormal", mean = 10, cv = 0.6 }`.

@@ -4,11 +4,13 @@
 //! Every structure here merges exactly, so per-replication results combine into pooled ones.
 
 mod accumulator;
+mod booking;
 mod fairness;
 mod histogram;
 mod interval;
 
 pub use accumulator::Accumulator;
+pub use booking::{BookingStats, OfficeBookingStats};
 pub use fairness::weighted_gini;
 pub use histogram::WaitHistogram;
 pub use interval::{mean_and_half_width, student_t_975};

@@ -1,6 +1,6 @@
 //! [`ReplicationStats`]: everything measured in one replication, recorded as events happen.
 
-use super::{Accumulator, WaitHistogram};
+use super::{Accumulator, BookingStats, WaitHistogram};
 use crate::engine::{Client, Recorder};
 use crate::model::Model;
 
@@ -17,6 +17,9 @@ pub struct Outcomes {
     pub blocked: u64,
     /// Sent home: at closing, on arriving after closing, or with no open office to go to.
     pub turned_away: u64,
+    /// Booked a slot and did not come (counted overall and by service; by office in
+    /// [`BookingStats`], since they never arrive there).
+    pub no_show: u64,
 }
 
 impl Outcomes {
@@ -27,11 +30,12 @@ impl Outcomes {
         self.balked += other.balked;
         self.blocked += other.blocked;
         self.turned_away += other.turned_away;
+        self.no_show += other.no_show;
     }
 
     /// All clients who ended one way or another.
     pub fn total(&self) -> u64 {
-        self.served + self.abandoned + self.balked + self.blocked + self.turned_away
+        self.served + self.abandoned + self.balked + self.blocked + self.turned_away + self.no_show
     }
 }
 
@@ -124,6 +128,8 @@ pub struct ReplicationStats {
     pub services: Vec<ServiceStats>,
     /// Per zone, by id.
     pub zones: Vec<ZoneStats>,
+    /// Appointments: lead times, no-shows, waits of booked clients and walk-ins.
+    pub booking: BookingStats,
     /// The last service completion of any client, counted or not (minutes).
     pub last_departure: f64,
     /// When the run ended (the last event).
@@ -163,6 +169,7 @@ impl ReplicationStats {
                 .collect(),
             services: model.services.iter().map(|_| ServiceStats::default()).collect(),
             zones: model.zones.iter().map(|_| ZoneStats::default()).collect(),
+            booking: BookingStats::new(model),
             last_departure: 0.0,
             end: 0.0,
             warmup: model.run.warmup,
@@ -276,6 +283,20 @@ impl Recorder for ReplicationStats {
         z.wait.record(wait);
         z.wait_hist.record_in(bucket, wait);
         z.travel.record(travel);
+        self.booking.served(office, client, wait);
+    }
+
+    fn booked(&mut self, _t: f64, office: usize, client: &Client) {
+        if self.counted(client) {
+            self.booking.booked(office, client);
+        }
+    }
+
+    fn no_show(&mut self, _t: f64, office: usize, client: &Client) {
+        if self.counted(client) {
+            self.booking.offices[office].no_shows += 1;
+        }
+        self.ended(client, None, |o| &mut o.no_show);
     }
 
     fn abandoned(&mut self, _t: f64, office: Option<usize>, client: &Client) {
