@@ -96,6 +96,39 @@ pub fn check(args: &CheckArgs) -> Result<String, CliError> {
             ));
         }
     }
+    if let Some(b) = &model.booking {
+        lines.push(appointments(&model, b, mean_rate));
+    }
     lines.extend(warnings.iter().map(|w| format!("warning: {w}")));
     Ok(lines.join("\n") + "\n")
+}
+
+/// One line on the booking system: how many ask, how many places the offices publish, the rules.
+fn appointments(model: &nobat_core::model::Model, b: &nobat_core::model::Booking, mean_rate: f64) -> String {
+    let share: f64 = model
+        .services
+        .iter()
+        .map(|s| s.share * (1.0 - s.online_share) * s.book_share)
+        .sum();
+    let week: u32 = b
+        .calendars
+        .iter()
+        .flatten()
+        .map(|c| (0..7).map(|d| c.day_clients(d)).sum::<u32>())
+        .sum();
+    let serve = match b.serve {
+        nobat_core::model::ServeBooked::BookedFirst => "booked clients first".to_string(),
+        nobat_core::model::ServeBooked::Reserved(n) => format!("{n} counter(s) per office reserved for booked clients"),
+    };
+    let lead = if b.max_lead.is_finite() {
+        format!("clients accept leads up to {} min", b.max_lead)
+    } else {
+        "clients accept any lead within the booking window".to_string()
+    };
+    format!(
+        "\nappointments: {:.1}% of clients book ({:.4}/min on average while clients arrive); the offices publish {week} places a week; {}; {serve}; {lead}",
+        100.0 * share,
+        mean_rate * share,
+        if b.same_day { "same-day booking allowed" } else { "no same-day booking" },
+    )
 }
