@@ -1,20 +1,24 @@
 //! Exact accounting and queue discipline on random networks, checked event by event.
 //!
-//! Every client created must end exactly once: served, abandoned, balked, blocked or turned
-//! away, so that `arrived = served + abandoned + balked + blocked + turned_away` per replication,
-//! per office, and over the offices plus the clients who never reached one. The [`Audit`]
+//! Every client created must end exactly once: served, abandoned, balked, blocked, turned
+//! away or a no-show, so that `arrived = served + abandoned + balked + blocked + turned_away +
+//! no_shows` per replication, and per office and over the offices plus the clients who never
+//! reached one (no-shows among them). The [`Audit`]
 //! recorder replays the engine's event stream and also checks what the rules promise: no service
 //! starts while an office has no open counter (except after the day's last closing with
 //! `at_close = "serve"`, for those already inside), the queue is FIFO within a priority level
 //! and a more urgent client never waits while a less urgent one starts, capacity, balking and
 //! patience act exactly at their thresholds, no one reaches an office that does not offer its
-//! service, and nothing is left in the system at the end.
+//! service, booked clients get slots that the booking rules allow and go before walk-ins (or use
+//! reserved counters), and nothing is left in the system at the end.
 //!
 //! Two property tests draw the networks: [`plain_networks`] (always open, one service, every
 //! policy: served = arrived exactly) and [`rich_networks`] (patience, balking, capacity with
 //! `lost` and `next`, hours with breaks, weekday tables and shifts, `serve` and `turn-away`,
 //! priorities, service offerings, a virtual office with online shares, geography, stale boards,
-//! compliance, candidate limits and every policy, `pooled` with hours and shifts). That the
+//! compliance, candidate limits and every policy, `pooled` with hours and shifts, and
+//! appointments: booking shares, no-shows, lateness, slot rules, every booking rule, booked
+//! clients first or reserved counters). That the
 //! shared queue of `pooled` is sent home at closing is checked in `office_rules.rs`.
 
 use nobat_core::engine::{run_replication, Client, PolicySetup, Recorder};
@@ -32,6 +36,7 @@ enum End {
     Balked,
     Blocked,
     TurnedAway,
+    NoShow,
 }
 
 impl End {
@@ -42,6 +47,7 @@ impl End {
             End::Balked => o.balked += 1,
             End::Blocked => o.blocked += 1,
             End::TurnedAway => o.turned_away += 1,
+            End::NoShow => o.no_show += 1,
         }
     }
 }
@@ -73,6 +79,8 @@ struct Track {
     ends: u32,
     end: Option<(End, f64)>,
     start: f64,
+    /// It booked a slot.
+    booked: bool,
 }
 
 /// The state of one office as the events tell it.
@@ -174,7 +182,7 @@ impl<'m> Audit<'m> {
                         ));
                     }
                 }
-                if let Some(b) = self.model.services[c.service].balk {
+                if let Some(b) = self.model.services[c.service].balk.filter(|_| !c.booked) {
                     if !self.pooled && b.probability >= 1.0 && c.waiting_seen > b.above {
                         self.problem(format!(
                             "client {id} joined office {o} behind {} waiting, more than balk_above = {}",
@@ -260,7 +268,13 @@ impl<'m> Audit<'m> {
     /// arrived before it, and no client of a more urgent level who arrived before `s`, may still
     /// be waiting at `s` (whether it is served later, abandons or is sent home).
     fn discipline(&mut self) {
-        let levels = self.model.priority_levels.max(1);
+        // With bookings, booked clients and walk-ins of a service level are two classes, booked
+        // first; with reserved counters only the order within each class is promised.
+        let booking = self.model.booking.as_ref().filter(|_| !self.pooled);
+        let service_levels = self.model.priority_levels.max(1);
+        let walkin_shift = if booking.is_some() { service_levels } else { 0 };
+        let reserved = booking.is_some_and(|b| matches!(b.serve, nobat_core::model::ServeBooked::Reserved(_)));
+        let levels = service_levels + walkin_shift;
         let groups = if self.pooled { 1 } else { self.offices.len() };
         // Waiting episodes: (arrival, when it stopped waiting), by group and level.
         let mut episodes: Vec<Vec<Vec<(f64, f64)>>> = vec![vec![Vec::new(); levels]; groups];
@@ -268,7 +282,7 @@ impl<'m> Audit<'m> {
         let mut starts: Vec<Vec<(f64, f64, usize, usize)>> = vec![Vec::new(); groups];
         for c in &self.clients {
             let Some((how, t)) = c.end else { continue };
-            let level = self.model.services[c.service].level;
+            let level = self.model.services[c.service].level + if c.booked { 0 } else { walkin_shift };
             let (group, arrived) = if self.pooled {
                 (0, c.created)
             } else {
@@ -280,7 +294,7 @@ impl<'m> Audit<'m> {
             let waited = match how {
                 End::Served => true,
                 End::Abandoned | End::TurnedAway => c.joined == Some(true) || (self.pooled && how == End::Abandoned),
-                End::Balked | End::Blocked => false,
+                End::Balked | End::Blocked | End::NoShow => false,
             };
             if !waited {
                 continue;
@@ -338,7 +352,7 @@ impl<'m> Audit<'m> {
                     Some(&closed_at) => closed_at.min(start),
                     _ => start,
                 };
-                for urgent in 0..level {
+                for urgent in 0..if reserved { 0 } else { level } {
                     if latest(group, urgent, bound) > start {
                         found.push(format!(
                             "group {group}: a client of level {level} started at {start} while one of level {urgent} \
@@ -404,7 +418,7 @@ impl<'m> Audit<'m> {
             ));
         }
         if !self.pooled && (nowhere.served + nowhere.abandoned + nowhere.balked + nowhere.blocked) != 0 {
-            found.push(format!("only a turn-away can happen without an office: {nowhere:?}"));
+            found.push(format!("only a turn-away or a no-show can happen without an office: {nowhere:?}"));
         }
         for (k, stats) in s.services.iter().enumerate() {
             if stats.outcomes != by_service[k] {
@@ -452,6 +466,7 @@ impl Recorder for Audit<'_> {
             ends: 0,
             end: None,
             start: f64::NAN,
+            booked: false,
         });
         self.stats.client_created(t, client);
     }
@@ -600,6 +615,18 @@ impl Recorder for Audit<'_> {
                 ));
             }
         }
+        if client.reserved && !client.is_booked() {
+            self.problem(format!("walk-in {id} was served at a counter reserved for bookings"));
+        }
+        if client.is_booked() {
+            let earliest = (client.slot - self.model.services[client.service as usize].early).max(client.created);
+            if client.arrived < earliest * (1.0 - EPS) - EPS {
+                self.problem(format!(
+                    "booked client {id} arrived at {}, before slot - early ({earliest})",
+                    client.arrived
+                ));
+            }
+        }
         if client.wait() > client.patience * (1.0 + EPS) {
             self.problem(format!(
                 "client {id} waited {} beyond its patience {}",
@@ -700,6 +727,63 @@ impl Recorder for Audit<'_> {
                 }
             }
         }
+    }
+
+    fn booked(&mut self, t: f64, office: usize, client: &Client) {
+        self.event(t, None);
+        self.stats.booked(t, office, client);
+        let Some(id) = self.track(client) else { return };
+        let model = self.model;
+        let Some(b) = model.booking.as_ref().filter(|_| !self.pooled) else {
+            self.problem(format!("client {id} booked without a booking system"));
+            return;
+        };
+        let c = &mut self.clients[id];
+        let already = c.booked || c.ends > 0 || c.office.is_some();
+        c.booked = true;
+        let slot = client.slot;
+        let o = &model.offices[office];
+        let calendar = b.calendars[office].as_ref();
+        let bad = if already {
+            Some("booked twice, or after reaching an office".to_string())
+        } else if t != client.created {
+            Some(format!("booked at {t}, not when it asked ({})", client.created))
+        } else if !(slot >= t) {
+            Some(format!("got a slot at {slot}, before it asked at {t}"))
+        } else if slot - t > b.max_lead {
+            Some(format!("got a slot {} min ahead, beyond max_lead {}", slot - t, b.max_lead))
+        } else if !b.same_day && (slot / DAY).floor() <= (t / DAY).floor() {
+            Some(format!("got a slot at {slot} on the day it asked ({t}) without same-day booking"))
+        } else if o.is_virtual || !o.offers[client.service as usize] {
+            Some(format!("booked office {office}, which is virtual or does not offer its service"))
+        } else {
+            match calendar {
+                None => Some(format!("booked office {office}, which publishes no slots")),
+                Some(cal) => {
+                    let day = (slot / DAY).floor();
+                    let tod = slot - day * DAY;
+                    let slots = &cal.days[model.calendar.weekday_of_day(day as i64)];
+                    let published = slots.iter().any(|s| s.start == tod && s.clients > 0);
+                    let ahead = day - (t / DAY).floor();
+                    (!published || ahead > f64::from(cal.days_ahead)).then(|| {
+                        format!("got slot {slot} at office {office}, not a published slot within {} days", cal.days_ahead)
+                    })
+                }
+            }
+        };
+        if let Some(b) = bad {
+            self.problem(format!("client {id} {b}"));
+        }
+    }
+
+    fn no_show(&mut self, t: f64, office: usize, client: &Client) {
+        self.event(t, None);
+        self.stats.no_show(t, office, client);
+        let Some(id) = self.track(client) else { return };
+        if !self.clients[id].booked {
+            self.problem(format!("client {id} was a no-show without a booking"));
+        }
+        self.end(t, None, client, End::NoShow);
     }
 
     fn finished(&mut self, t: f64) {
@@ -979,6 +1063,53 @@ struct ServiceSpec {
     priority: i64,
     balk: Option<(u32, Option<f64>)>,
     online: Option<f64>,
+    /// Appointments: book share, no-show probability, lateness (with 5 minutes early).
+    book: Option<(f64, f64, bool)>,
+}
+
+/// The booking system of a rich network.
+#[derive(Debug, Clone)]
+struct BookingSpec {
+    /// Slot length (`None`: the office's mean service time), clients per slot, first slot.
+    length: Option<f64>,
+    clients: Option<u32>,
+    first: Option<u32>,
+    overbook: Option<f64>,
+    days_ahead: u32,
+    same_day: bool,
+    max_lead: Option<f64>,
+    reserved: Option<u32>,
+    rule: usize,
+}
+
+const BOOKING_RULES: [&str; 3] = ["own-office", "earliest-slot", "central"];
+
+fn booking_spec() -> impl Strategy<Value = BookingSpec> {
+    (
+        prop::option::of(5.0f64..40.0),
+        prop::option::of(1u32..=3),
+        prop::option::of(1u32..=3),
+        prop::option::weighted(0.3, 0.5f64..1.5),
+        0u32..4,
+        any::<bool>(),
+        prop::option::weighted(0.3, 30.0f64..3000.0),
+        prop::option::weighted(0.4, 1u32..=2),
+        0..BOOKING_RULES.len(),
+    )
+        .prop_map(
+            |(length, clients, first, overbook, days_ahead, same_day, max_lead, reserved, rule)| BookingSpec {
+                length,
+                clients,
+                first,
+                overbook,
+                // Without same-day booking, today alone would leave nothing to book.
+                days_ahead: if same_day { days_ahead } else { days_ahead.max(1) },
+                same_day,
+                max_lead,
+                reserved,
+                rule,
+            },
+        )
 }
 
 /// A rich network as drawn by proptest.
@@ -998,6 +1129,7 @@ struct Rich {
     refresh: bool,
     compliance: bool,
     candidates: Option<u32>,
+    booking: Option<BookingSpec>,
     load: f64,
     horizon: f64,
     warmup: bool,
@@ -1037,14 +1169,16 @@ fn service_spec() -> impl Strategy<Value = ServiceSpec> {
         0i64..3,
         prop::option::weighted(0.3, (0u32..4, prop::option::of(0.2f64..1.0))),
         prop::option::weighted(0.4, prop_oneof![0.1f64..0.9, Just(1.0)]),
+        prop::option::weighted(0.5, (prop_oneof![0.2f64..0.9, Just(1.0)], 0.0f64..0.4, any::<bool>())),
     )
-        .prop_map(|(weight, duration, patience, priority, balk, online)| ServiceSpec {
+        .prop_map(|(weight, duration, patience, priority, balk, online, book)| ServiceSpec {
             weight,
             duration,
             patience,
             priority,
             balk,
             online,
+            book,
         })
 }
 
@@ -1089,6 +1223,7 @@ fn rich() -> impl Strategy<Value = Rich> {
             prop::option::of(1u32..=3),
         ),
         (0.3f64..1.6, 300.0f64..4000.0, any::<bool>(), 0u64..1_000_000),
+        prop::option::weighted(0.4, booking_spec()),
     )
         .prop_map(
             |(
@@ -1098,6 +1233,7 @@ fn rich() -> impl Strategy<Value = Rich> {
                 (geography, schedule, days, first_day),
                 (policy, d, refresh, compliance, candidates),
                 (load, horizon, warmup, seed),
+                booking,
             )| Rich {
                 offices,
                 virtual_office,
@@ -1115,6 +1251,7 @@ fn rich() -> impl Strategy<Value = Rich> {
                 horizon,
                 warmup,
                 seed,
+                booking,
             },
         )
 }
@@ -1133,6 +1270,7 @@ impl Rich {
         let pooled = self.pooled();
         let geography = self.geography && !pooled || self.policy >= 8;
         let virtual_office = self.virtual_office.filter(|_| !pooled);
+        let booking = self.booking.as_ref().filter(|_| !pooled);
         let weights: f64 = self.services.iter().map(|s| s.weight).sum();
         let horizon = if self.schedule || self.days {
             self.horizon.max(3.0 * 1440.0)
@@ -1193,6 +1331,12 @@ impl Rich {
             }
             if let (Some(share), Some(_)) = (s.online, virtual_office) {
                 src.push_str(&format!("online_share = {share:?}\n"));
+            }
+            if let (Some((share, no_show, late)), Some(_)) = (s.book, booking) {
+                src.push_str(&format!("book_share = {share:?}\nno_show = {no_show:?}\n"));
+                if late {
+                    src.push_str("early = 5\nlateness = { dist = \"exponential\", mean = 5 }\n");
+                }
             }
         }
         for (i, o) in self.offices.iter().enumerate() {
@@ -1260,8 +1404,35 @@ impl Rich {
                 src.push_str(&format!("services = [{}]\n", online.join(", ")));
             }
         }
+        if let Some(b) = booking {
+            src.push_str("[booking]\n");
+            src.push_str(&format!("same_day = {}\n", b.same_day));
+            if let Some(m) = b.max_lead {
+                src.push_str(&format!("max_lead = {m:?}\n"));
+            }
+            if let Some(r) = b.reserved {
+                src.push_str(&format!("serve = \"reserved\"\nreserved_counters = {r}\n"));
+            }
+            let mut slots = vec![format!("days_ahead = {}", b.days_ahead)];
+            if let Some(l) = b.length {
+                slots.push(format!("length = {l:?}"));
+            }
+            if let Some(c) = b.clients {
+                slots.push(format!("clients = {c}"));
+            }
+            if let Some(f) = b.first {
+                slots.push(format!("first = {f}"));
+            }
+            if let Some(f) = b.overbook {
+                slots.push(format!("overbook = {f:?}"));
+            }
+            src.push_str(&format!("slots = {{ {} }}\n", slots.join(", ")));
+        }
         let kind = POLICIES[self.policy];
         src.push_str(&format!("[[policy]]\nkind = \"{kind}\"\n"));
+        if let Some(b) = booking {
+            src.push_str(&format!("booking = \"{}\"\n", BOOKING_RULES[b.rule]));
+        }
         let n = self.offices.len() as u32 + u32::from(virtual_office.is_some());
         match kind {
             "power-of-d" => src.push_str(&format!("d = {}\n", self.d.min(n))),
