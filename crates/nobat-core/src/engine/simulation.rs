@@ -117,6 +117,12 @@ struct Simulation<'m> {
     speed: Vec<f64>,
     /// The most clients each office holds (`u32::MAX` without a limit), kept dense for the loop.
     capacity: Vec<u32>,
+    /// Whether some office has a capacity, every office is always open, every office has speed
+    /// 1: in a large city each per-office array read is a likely cache miss, so the per-client
+    /// path skips the arrays these flags show to be constant.
+    limited: bool,
+    fixed_hours: bool,
+    unit_speed: bool,
     /// The virtual offices, by id, for online clients.
     virtual_offices: Vec<usize>,
     service_cdf: Vec<f64>,
@@ -209,6 +215,9 @@ impl<'m> Simulation<'m> {
                 .collect(),
             speed: model.offices.iter().map(|o| o.speed).collect(),
             capacity: model.offices.iter().map(|o| o.capacity.unwrap_or(u32::MAX)).collect(),
+            limited: model.offices.iter().any(|o| o.capacity.is_some()),
+            fixed_hours: model.offices.iter().all(|o| o.hours.always_open),
+            unit_speed: model.offices.iter().all(|o| o.speed == 1.0),
             virtual_offices: (0..n).filter(|&i| model.offices[i].is_virtual).collect(),
             service_cdf,
             cand: Vec::with_capacity(n),
@@ -293,7 +302,7 @@ impl<'m> Simulation<'m> {
     /// Schedules `office`'s next change after `t`, unless one is pending or none is needed (past
     /// the horizon's last day with nobody inside).
     fn schedule_change(&mut self, t: f64, office: usize) {
-        if self.change_pending[office] {
+        if self.fixed_hours || self.change_pending[office] {
             return;
         }
         if let Some((next, _)) = self.model.offices[office].hours.next_change(&self.model.calendar, t) {
@@ -538,7 +547,7 @@ impl<'m> Simulation<'m> {
             self.slab.remove(handle);
             return Ok(());
         }
-        if self.present[office] >= self.capacity[office] {
+        if self.limited && self.present[office] >= self.capacity[office] {
             let o = &model.offices[office];
             if o.on_full == OnFull::Next && !client.redirected {
                 let from = o.location.unwrap_or_default();
@@ -591,7 +600,12 @@ impl<'m> Simulation<'m> {
         self.slab.set_waiting(handle, false);
         let client = self.slab.get_mut(handle);
         client.start = t;
-        client.duration = client.work / self.speed[office];
+        // Dividing by 1 changes nothing: skip reading the speed.
+        client.duration = if self.unit_speed {
+            client.work
+        } else {
+            client.work / self.speed[office]
+        };
         client.office = office as u32;
         let end = t + client.duration;
         self.events.push(end, Phase::Departure, handle);
@@ -635,7 +649,11 @@ impl<'m> Simulation<'m> {
     /// it closed (pooled: created before it closed); later clients wait for the next opening.
     fn next_waiting(&mut self, office: usize) -> Option<Handle> {
         let pooled = self.setup.pooled;
-        let inside_by = self.closed_at[office];
+        let inside_by = if self.fixed_hours {
+            f64::INFINITY
+        } else {
+            self.closed_at[office]
+        };
         let queues = if pooled {
             &mut self.pool[..]
         } else {
