@@ -7,6 +7,7 @@
 //! with 3,960 instructions and 36.6 L1d misses per client against 3,750 and 17.4 (cachegrind).
 //! `examples/city_probe` runs the same cities interleaved, for ratios and counters.
 
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use nobat_benches::city;
 use nobat_core::engine::{run_replication, PolicySetup};
 use nobat_core::stats::ReplicationStats;
