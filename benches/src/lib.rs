@@ -1,1 +1,52 @@
-//! Benchmarks live in benches/.
+//! Scenarios shared by the benchmarks and the `city_probe` measuring tool.
+
+use nobat_core::model::Model;
+use nobat_core::scenario;
+
+/// Clients per run of [`city`], whatever the number of offices.
+pub const CITY_CLIENTS: f64 = 200_000.0;
+
+/// `offices` offices of 2 counters on a square grid of 1 km spacing, 100 zones covering it,
+/// `travel-plus-wait` over the 10 nearest candidates, demand at rho 0.9 per counter, about
+/// [`CITY_CLIENTS`] clients: only the number of offices (and so the city's size) differs.
+pub fn city(offices: usize) -> Model {
+    let side = (offices as f64).sqrt().ceil() as usize;
+    let rate = 0.9 * 2.0 * offices as f64;
+    let mut src = format!(
+        r#"
+        [run]
+        horizon = {horizon}
+        replications = 1
+        [arrivals]
+        rate = {rate}
+        [geography]
+        speed_kmh = 20
+        overhead = 5
+        [[service]]
+        name = "s"
+        duration = {{ dist = "exponential", mean = 1.0 }}
+        [[policy]]
+        kind = "travel-plus-wait"
+        candidates = 10
+        travel_weight = 0.2
+        "#,
+        horizon = CITY_CLIENTS / rate,
+    );
+    for i in 0..offices {
+        src.push_str(&format!(
+            "[[office]]\nname = \"O{i}\"\ncounters = 2\nlocation = [{}, {}]\n",
+            (i % side) as f64,
+            (i / side) as f64
+        ));
+    }
+    let cell = side as f64 / 10.0;
+    for z in 0..100 {
+        let (x, y) = ((z % 10) as f64 * cell, (z / 10) as f64 * cell);
+        src.push_str(&format!(
+            "[[zone]]\nname = \"Z{z}\"\narea = [{x}, {y}, {}, {}]\nweight = 1\n",
+            x + cell,
+            y + cell
+        ));
+    }
+    scenario::load(&src).expect("valid scenario")
+}

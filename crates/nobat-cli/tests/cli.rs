@@ -449,3 +449,46 @@ mod bad_input {
             .code(2);
     }
 }
+
+mod appointments {
+    use super::*;
+
+    /// The booking rules of appointments.toml run end to end and fill the booking columns.
+    #[test]
+    fn booking_columns_are_filled() {
+        let out = tempfile::tempdir().unwrap();
+        nobat()
+            .arg("run")
+            .arg(scenario("appointments.toml"))
+            .arg("--out")
+            .arg(out.path())
+            .args(["--replications", "2"])
+            .assert()
+            .success();
+        let mut reader = csv::Reader::from_path(out.path().join("summary.csv")).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let mut policies = Vec::new();
+        for row in reader.records() {
+            let row = row.unwrap();
+            let number = |name: &str| row[column(name)].parse::<f64>().unwrap();
+            policies.push(row[column("policy")].to_string());
+            assert!(number("booked") > 0.0 && number("no_shows") > 0.0, "{row:?}");
+            assert!(number("no_shows") < number("booked"));
+            assert!(number("lead_time_mean") > 0.0 && number("lead_time_p90") >= number("lead_time_mean") * 0.5);
+            assert!(
+                number("wait_mean_booked") < number("wait_mean_walkin"),
+                "booked clients go first: {row:?}"
+            );
+            let idle = number("idle_share");
+            assert!((idle + number("utilization") - 1.0).abs() < 1e-5, "{row:?}");
+        }
+        assert_eq!(policies, ["own-office", "earliest-slot", "central"]);
+        let check = nobat()
+            .arg("check")
+            .arg(scenario("appointments.toml"))
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&check.stdout).contains("no same-day booking"));
+    }
+}

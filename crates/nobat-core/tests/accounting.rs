@@ -418,7 +418,9 @@ impl<'m> Audit<'m> {
             ));
         }
         if !self.pooled && (nowhere.served + nowhere.abandoned + nowhere.balked + nowhere.blocked) != 0 {
-            found.push(format!("only a turn-away or a no-show can happen without an office: {nowhere:?}"));
+            found.push(format!(
+                "only a turn-away or a no-show can happen without an office: {nowhere:?}"
+            ));
         }
         for (k, stats) in s.services.iter().enumerate() {
             if stats.outcomes != by_service[k] {
@@ -748,14 +750,22 @@ impl Recorder for Audit<'_> {
             Some("booked twice, or after reaching an office".to_string())
         } else if t != client.created {
             Some(format!("booked at {t}, not when it asked ({})", client.created))
-        } else if !(slot >= t) {
+        } else if slot.is_nan() || slot < t {
             Some(format!("got a slot at {slot}, before it asked at {t}"))
         } else if slot - t > b.max_lead {
-            Some(format!("got a slot {} min ahead, beyond max_lead {}", slot - t, b.max_lead))
+            Some(format!(
+                "got a slot {} min ahead, beyond max_lead {}",
+                slot - t,
+                b.max_lead
+            ))
         } else if !b.same_day && (slot / DAY).floor() <= (t / DAY).floor() {
-            Some(format!("got a slot at {slot} on the day it asked ({t}) without same-day booking"))
+            Some(format!(
+                "got a slot at {slot} on the day it asked ({t}) without same-day booking"
+            ))
         } else if o.is_virtual || !o.offers[client.service as usize] {
-            Some(format!("booked office {office}, which is virtual or does not offer its service"))
+            Some(format!(
+                "booked office {office}, which is virtual or does not offer its service"
+            ))
         } else {
             match calendar {
                 None => Some(format!("booked office {office}, which publishes no slots")),
@@ -763,10 +773,13 @@ impl Recorder for Audit<'_> {
                     let day = (slot / DAY).floor();
                     let tod = slot - day * DAY;
                     let slots = &cal.days[model.calendar.weekday_of_day(day as i64)];
-                    let published = slots.iter().any(|s| s.start == tod && s.clients > 0);
+                    let published = slots.iter().any(|s| (s.start - tod).abs() < 1e-6 && s.clients > 0);
                     let ahead = day - (t / DAY).floor();
                     (!published || ahead > f64::from(cal.days_ahead)).then(|| {
-                        format!("got slot {slot} at office {office}, not a published slot within {} days", cal.days_ahead)
+                        format!(
+                            "got slot {slot} at office {office}, not a published slot within {} days",
+                            cal.days_ahead
+                        )
                     })
                 }
             }
@@ -1171,15 +1184,17 @@ fn service_spec() -> impl Strategy<Value = ServiceSpec> {
         prop::option::weighted(0.4, prop_oneof![0.1f64..0.9, Just(1.0)]),
         prop::option::weighted(0.5, (prop_oneof![0.2f64..0.9, Just(1.0)], 0.0f64..0.4, any::<bool>())),
     )
-        .prop_map(|(weight, duration, patience, priority, balk, online, book)| ServiceSpec {
-            weight,
-            duration,
-            patience,
-            priority,
-            balk,
-            online,
-            book,
-        })
+        .prop_map(
+            |(weight, duration, patience, priority, balk, online, book)| ServiceSpec {
+                weight,
+                duration,
+                patience,
+                priority,
+                balk,
+                online,
+                book,
+            },
+        )
 }
 
 fn office_spec() -> impl Strategy<Value = OfficeSpec> {
@@ -1410,7 +1425,9 @@ impl Rich {
             if let Some(m) = b.max_lead {
                 src.push_str(&format!("max_lead = {m:?}\n"));
             }
-            if let Some(r) = b.reserved {
+            // Reserved counters need offices that always keep another counter open.
+            let fewest = self.offices.iter().map(|o| o.counters).min().unwrap_or(1);
+            if let Some(r) = b.reserved.filter(|&r| r < fewest) {
                 src.push_str(&format!("serve = \"reserved\"\nreserved_counters = {r}\n"));
             }
             let mut slots = vec![format!("days_ahead = {}", b.days_ahead)];

@@ -378,3 +378,108 @@ fn booking_rules_trade_lead_time_for_travel_and_balance() {
     assert!(capped.lead_time_mean.0.expect("leads") <= 120.0);
     assert!(capped.wait_mean_walkin.0.is_some());
 }
+
+/// Booking keys that make no sense are refused with the key and what is allowed.
+#[test]
+fn bad_booking_keys_are_refused() {
+    let base = |service_extra: &str, booking: &str, office_extra: &str, policy_extra: &str| {
+        format!(
+            r#"
+[run]
+horizon = 600
+[arrivals]
+rate = 0.1
+[[service]]
+name = "s"
+duration = {{ dist = "exponential", mean = 5 }}
+{service_extra}
+[[office]]
+name = "A"
+counters = 2
+{office_extra}
+[booking]
+{booking}
+[[policy]]
+kind = "random"
+{policy_extra}
+"#
+        )
+    };
+    let cases = [
+        (
+            base(
+                "book_share = 0.5",
+                "serve = \"reserved\"\nreserved_counters = 2",
+                "",
+                "",
+            ),
+            "booking.reserved_counters",
+            "only 2 counter(s)",
+        ),
+        (
+            base("book_share = 0.5", "serve = \"reserved\"", "", ""),
+            "booking.reserved_counters",
+            "needs `reserved_counters`",
+        ),
+        (
+            base("book_share = 0.5", "reserved_counters = 1", "", ""),
+            "booking.reserved_counters",
+            "goes with",
+        ),
+        (
+            base("book_share = 0.5", "serve = \"walk-ins-first\"", "", ""),
+            "booking.serve",
+            "allowed: booked-first, reserved",
+        ),
+        (
+            base("book_share = 0.5", "", "", "booking = \"fastest\""),
+            "policy[0].booking",
+            "allowed: own-office, earliest-slot, central",
+        ),
+        (
+            base("no_show = 0.1", "", "", ""),
+            "service[0].no_show",
+            "needs `book_share` above 0",
+        ),
+        (
+            base("book_share = 1.5", "", "", ""),
+            "service[0].book_share",
+            "between 0 and 1",
+        ),
+        (
+            base("book_share = 0.5", "slots = { days_ahead = 400 }", "", ""),
+            "booking.slots.days_ahead",
+            "at most 366",
+        ),
+        (
+            base("book_share = 0.5", "", "slots = { overbook = 0 }", ""),
+            "office[0].slots.overbook",
+            "above 0",
+        ),
+        (
+            base(
+                "book_share = 0.5",
+                "same_day = false\nslots = { days_ahead = 0 }",
+                "",
+                "",
+            ),
+            "booking.same_day",
+            "no slot could be booked",
+        ),
+        (
+            base("book_share = 0.5", "", "slots = { clients = 0 }", ""),
+            "service[0].book_share",
+            "no office that offers it publishes slots",
+        ),
+        (
+            base("book_share = 0.5", "max_lead = 0", "", ""),
+            "booking.max_lead",
+            "more than 0",
+        ),
+    ];
+    for (src, path, fragment) in cases {
+        let err = nobat_core::scenario::load(&src).expect_err(path);
+        let text = err.to_string();
+        assert!(err.path == path && text.contains(fragment), "{path}: {text}");
+    }
+}

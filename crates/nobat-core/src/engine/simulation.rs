@@ -110,8 +110,8 @@ struct Simulation<'m> {
     walkin_level: usize,
     /// The offices' appointment books (`None` without bookings, or pooled).
     book: Option<SlotBook<'m>>,
-    /// Counters of each office kept for booked clients.
-    reserved: u32,
+    /// Counters kept for booked clients, by office (empty unless counters are reserved).
+    reserved: Vec<u32>,
     /// Busy reserved counters, by office (included in `busy`).
     busy_reserved: Vec<u32>,
     /// The slot offers of the current booking (a reused buffer).
@@ -147,6 +147,12 @@ struct Simulation<'m> {
     speed: Vec<f64>,
     /// The most clients each office holds (`u32::MAX` without a limit), kept dense for the loop.
     capacity: Vec<u32>,
+    /// Whether some office has a capacity, every office is always open, every office has speed
+    /// 1: in a large city each per-office array read is a likely cache miss, so the per-client
+    /// path skips the arrays these flags show to be constant.
+    limited: bool,
+    fixed_hours: bool,
+    unit_speed: bool,
     /// The virtual offices, by id, for online clients.
     virtual_offices: Vec<usize>,
     service_cdf: Vec<f64>,
@@ -225,9 +231,12 @@ impl<'m> Simulation<'m> {
             levels,
             walkin_level: levels - service_levels,
             book: booking.map(|b| SlotBook::new(b, model.calendar)),
-            reserved: match booking.map(|b| b.serve) {
-                Some(ServeBooked::Reserved(r)) => r,
-                _ => 0,
+            reserved: match booking.map(|b| (b, b.serve)) {
+                // Only offices that take bookings keep counters for them.
+                Some((b, ServeBooked::Reserved(r))) => {
+                    b.calendars.iter().map(|c| if c.is_some() { r } else { 0 }).collect()
+                }
+                _ => Vec::new(),
             },
             busy_reserved: vec![0; n],
             offers: Vec::with_capacity(if booking.is_some() { n } else { 0 }),
@@ -254,6 +263,9 @@ impl<'m> Simulation<'m> {
                 .collect(),
             speed: model.offices.iter().map(|o| o.speed).collect(),
             capacity: model.offices.iter().map(|o| o.capacity.unwrap_or(u32::MAX)).collect(),
+            limited: model.offices.iter().any(|o| o.capacity.is_some()),
+            fixed_hours: model.offices.iter().all(|o| o.hours.always_open),
+            unit_speed: model.offices.iter().all(|o| o.speed == 1.0),
             virtual_offices: (0..n).filter(|&i| model.offices[i].is_virtual).collect(),
             service_cdf,
             cand: Vec::with_capacity(n),
@@ -343,7 +355,7 @@ impl<'m> Simulation<'m> {
     /// Schedules `office`'s next change after `t`, unless one is pending or none is needed (past
     /// the horizon's last day with nobody inside).
     fn schedule_change(&mut self, t: f64, office: usize) {
-        if self.change_pending[office] {
+        if self.fixed_hours || self.change_pending[office] {
             return;
         }
         if let Some((next, _)) = self.model.offices[office].hours.next_change(&self.model.calendar, t) {
@@ -657,7 +669,7 @@ impl<'m> Simulation<'m> {
             self.slab.remove(handle);
             return Ok(());
         }
-        if self.present[office] >= self.capacity[office] {
+        if self.limited && self.present[office] >= self.capacity[office] {
             let o = &model.offices[office];
             if o.on_full == OnFull::Next && !client.redirected {
                 let from = o.location.unwrap_or_default();
@@ -719,7 +731,11 @@ impl<'m> Simulation<'m> {
     #[inline]
     fn free_counter(&self, office: usize, booked: bool) -> Option<bool> {
         let open = self.open_counters[office];
-        let reserved = self.reserved.min(open);
+        // After a shift ends, more counters may still be finishing services than are open.
+        if self.busy[office] >= open {
+            return None;
+        }
+        let reserved = self.reserved.get(office).map_or(0, |&r| r.min(open));
         let busy_reserved = self.busy_reserved[office];
         if booked && busy_reserved < reserved {
             return Some(true);
@@ -734,7 +750,12 @@ impl<'m> Simulation<'m> {
         self.slab.set_waiting(handle, false);
         let client = self.slab.get_mut(handle);
         client.start = t;
-        client.duration = client.work / self.speed[office];
+        // Dividing by 1 changes nothing: skip reading the speed.
+        client.duration = if self.unit_speed {
+            client.work
+        } else {
+            client.work / self.speed[office]
+        };
         client.office = office as u32;
         client.reserved = reserved;
         let end = t + client.duration;
@@ -794,7 +815,7 @@ impl<'m> Simulation<'m> {
     /// service level are served in order of arrival.
     fn next_waiting(&mut self, office: usize, booked_only: bool) -> Option<Handle> {
         let levels = if booked_only { self.walkin_level } else { self.levels };
-        if self.reserved > 0 && !booked_only {
+        if !booked_only && self.reserved.get(office).is_some_and(|&r| r > 0) {
             let shift = self.walkin_level;
             for level in 0..shift {
                 let booked = self.front(office, level).map(|h| self.slab.get(h).arrived);
@@ -832,7 +853,11 @@ impl<'m> Simulation<'m> {
     /// it closed (pooled: created before it closed); later clients wait for the next opening.
     fn front(&mut self, office: usize, level: usize) -> Option<Handle> {
         let pooled = self.setup.pooled;
-        let inside_by = self.closed_at[office];
+        let inside_by = if self.fixed_hours {
+            f64::INFINITY
+        } else {
+            self.closed_at[office]
+        };
         let queue = if pooled {
             &mut self.pool[level]
         } else {

@@ -37,8 +37,9 @@ impl SlotCalendar {
 pub enum ServeBooked {
     /// Booked clients waiting go before every walk-in (then by service priority, then FIFO).
     BookedFirst,
-    /// This many counters of each office serve booked clients only; the others serve everyone
-    /// by service priority and order of arrival.
+    /// This many counters of each office that takes bookings serve booked clients only (every
+    /// office keeps at least one other open); the others serve everyone by service priority and
+    /// order of arrival.
     Reserved(u32),
 }
 
@@ -165,6 +166,23 @@ impl Booking {
                     "booking.max_lead",
                     format!("must be more than 0 minutes, got {}", m.get()),
                 ));
+            }
+        }
+        if let ServeBooked::Reserved(r) = serve {
+            // Walk-ins need a general counter whenever the office is open.
+            for (i, office) in offices.iter().enumerate() {
+                let fewest = office.hours.days.iter().flatten().map(|p| p.counters).min();
+                if let (Some(fewest), Some(_)) = (fewest, &calendars[i]) {
+                    if fewest <= r {
+                        return Err(ScenarioError::at(
+                            "booking.reserved_counters",
+                            format!(
+                                "office `{}` has only {fewest} counter(s) open at times: keeping {r} for booked clients would leave walk-ins no counter (reserve fewer, or give it `slots = {{ clients = 0 }}`)",
+                                office.name
+                            ),
+                        ));
+                    }
+                }
             }
         }
         Ok(Some(Booking {
