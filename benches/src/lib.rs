@@ -1,4 +1,7 @@
-//! Scenarios shared by the benchmarks and the `city_probe` measuring tool.
+//! Scenarios shared by the benchmarks and the measuring tools (`city_probe`, `compare`), and
+//! the bare event loop nobat is measured against.
+
+pub mod bare_loop;
 
 use nobat_core::model::Model;
 use nobat_core::scenario;
@@ -47,6 +50,32 @@ pub fn city(offices: usize) -> Model {
             x + cell,
             y + cell
         ));
+    }
+    scenario::load(&src).expect("valid scenario")
+}
+
+/// The two models of the performance targets, as nobat scenarios with every statistic on:
+/// one office of 10 counters at rho 0.9 (M/M/10), or 20 offices of 5 counters with
+/// `shortest-queue` at rho 0.9; exponential service of mean 1 minute, `horizon` minutes.
+pub fn target_model(offices: usize, horizon: f64) -> Model {
+    let (counters, policy) = if offices == 1 { (10, "random") } else { (5, "shortest-queue") };
+    let rate = 0.9 * (offices * counters) as f64;
+    let mut src = format!(
+        r#"
+        [run]
+        horizon = {horizon}
+        replications = 1
+        [arrivals]
+        rate = {rate}
+        [[service]]
+        name = "s"
+        duration = {{ dist = "exponential", mean = 1.0 }}
+        [[policy]]
+        kind = "{policy}"
+        "#
+    );
+    for i in 0..offices {
+        src.push_str(&format!("[[office]]\nname = \"O{i}\"\ncounters = {counters}\n"));
     }
     scenario::load(&src).expect("valid scenario")
 }
