@@ -64,5 +64,6 @@ pub mod random;
 pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 
 pub use random::SimRng;
