@@ -63,6 +63,7 @@ pub mod policy;
 pub mod random;
 pub mod report;
 pub mod scenario;
+pub mod sizing;
 pub mod stats;
 pub mod sweep;
 

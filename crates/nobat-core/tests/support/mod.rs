@@ -355,9 +355,9 @@ pub mod check {
     ///
     /// Each check accepts when the theoretical value lies within the 99.9% Student-t interval
     /// of the estimate across replications, so it raises a false alarm with probability 0.001
-    /// when the simulator is right. The test files (`validation.rs`, `limits.rs`) make
+    /// when the simulator is right. The test files (`validation.rs`, `limits.rs`, `sizing.rs`) make
     /// [`CHECKS`] such checks together; by Bonferroni's inequality the probability that any of
-    /// them fails by chance is at most `CHECKS * ALPHA` = 3.3%, whatever their correlation.
+    /// them fails by chance is at most `CHECKS * ALPHA` = 3.7%, whatever their correlation.
     /// (The seeds are fixed, so a given build passes or fails deterministically; this bounds
     /// the chance that a correct simulator was unlucky with these seeds, and the margin stays
     /// meaningful if a seed is changed.)
@@ -389,6 +389,8 @@ pub mod check {
     pub const COBHAM: usize = 2;
     /// `limits.rs`, two full offices sending clients on to each other: P(blocked), mean wait.
     pub const OVERFLOW: usize = 2;
+    /// `sizing.rs`: the mean wait at each of the 4 points of an `arrivals.scale` sweep of M/M/1.
+    pub const SWEEP_MM1: usize = 4;
     /// How many statistical checks the test files make, in all.
     pub const CHECKS: usize = MM1
         + MMC
@@ -402,7 +404,8 @@ pub mod check {
         + MMCK
         + ERLANG_B
         + COBHAM
-        + OVERFLOW;
+        + OVERFLOW
+        + SWEEP_MM1;
 
     /// A mean across replications with its 95% and 99.9% Student-t half-widths.
     #[derive(Debug, Clone, Copy)]
