@@ -46,7 +46,12 @@ impl Axis {
         let values = match Form::parse(value_text) {
             Form::Single(_) => return Ok(None),
             Form::List(values) => values,
-            Form::Range { from, to, step } => range(&from, &to, &step).map_err(fail)?,
+            Form::Range {
+                from,
+                to,
+                step,
+                integers,
+            } => range(from, to, step, integers).map_err(fail)?,
         };
         Ok(Some(Axis {
             arg: arg.to_string(),
@@ -56,48 +61,37 @@ impl Axis {
     }
 }
 
-/// The values of `FROM:TO:STEP`: integers if all three are, else numbers rounded to 12
+/// The values of `FROM:TO:STEP`: integers if all three were, else numbers rounded to 12
 /// decimals (so `0.1` steps give `0.3`, not `0.30000000000000004`).
-fn range(from: &Value, to: &Value, step: &Value) -> Result<Vec<Value>, String> {
-    let count = |span: f64, step: f64| -> Result<usize, String> {
-        if step == 0.0 || !step.is_finite() {
-            return Err("the STEP of FROM:TO:STEP must be a finite number other than 0".into());
-        }
-        let n = (span / step + 1e-9).floor();
-        if n < 0.0 {
-            return Err(format!(
-                "a STEP of {step} never leads from FROM to TO: give it the sign of TO - FROM"
-            ));
-        }
-        if n >= MAX_POINTS as f64 {
-            return Err(format!(
-                "{} points: an axis may have at most {MAX_POINTS}; use a larger STEP",
-                n + 1.0
-            ));
-        }
-        Ok(n as usize + 1)
-    };
-    match (from.as_integer(), to.as_integer(), step.as_integer()) {
-        (Some(a), Some(b), Some(s)) => {
-            let n = count((b - a) as f64, s as f64)?;
-            Ok((0..n as i64).map(|i| Value::from(a + i * s)).collect())
-        }
-        _ => {
-            let num = |v: &Value| {
-                v.as_float()
-                    .or_else(|| v.as_integer().map(|i| i as f64))
-                    .unwrap_or(f64::NAN)
-            };
-            let (a, b, s) = (num(from), num(to), num(step));
-            if !(a.is_finite() && b.is_finite()) {
-                return Err("FROM and TO of FROM:TO:STEP must be finite numbers".into());
-            }
-            let n = count(b - a, s)?;
-            Ok((0..n)
-                .map(|i| Value::from(((a + i as f64 * s) * 1e12).round() / 1e12))
-                .collect())
-        }
+fn range(from: f64, to: f64, step: f64, integers: bool) -> Result<Vec<Value>, String> {
+    if !(from.is_finite() && to.is_finite()) {
+        return Err("FROM and TO of FROM:TO:STEP must be finite numbers".into());
     }
+    if step == 0.0 || !step.is_finite() {
+        return Err("the STEP of FROM:TO:STEP must be a finite number other than 0".into());
+    }
+    let n = ((to - from) / step + 1e-9).floor();
+    if n < 0.0 {
+        return Err(format!(
+            "a STEP of {step} never leads from {from} to {to}: give it the sign of TO - FROM"
+        ));
+    }
+    if n >= MAX_POINTS as f64 {
+        return Err(format!(
+            "{} points: an axis may have at most {MAX_POINTS}; use a larger STEP",
+            n + 1.0
+        ));
+    }
+    Ok((0..=n as i64)
+        .map(|i| {
+            let x = from + i as f64 * step;
+            if integers {
+                Value::from(x.round() as i64)
+            } else {
+                Value::from((x * 1e12).round() / 1e12)
+            }
+        })
+        .collect())
 }
 
 /// Every point of the grid of `axes` (the first axis varying slowest), as the overrides that
@@ -117,10 +111,12 @@ pub fn grid(axes: &[Axis]) -> Vec<Vec<Override>> {
     })
 }
 
-/// The text of a value in a CSV cell: strings without quotes.
+/// The text of a value in a CSV cell: strings without quotes, numbers as Rust writes them
+/// (`1`, not `1.0`).
 pub fn cell(v: &Value) -> String {
     match v {
         Value::String(s) => s.value().clone(),
+        Value::Float(x) => format!("{}", x.value()),
         other => other.to_string().trim().to_string(),
     }
 }
@@ -240,7 +236,7 @@ mod tests {
         assert_eq!(values("a=0.5:0.9:0.1"), ["0.5", "0.6", "0.7", "0.8", "0.9"]);
         assert_eq!(values("a=1:7:3"), ["1", "4", "7"]);
         assert_eq!(values("a=5:1:-2"), ["5", "3", "1"]);
-        assert_eq!(values("a=1:2:0.4"), ["1.0", "1.4", "1.8"]);
+        assert_eq!(values("a=1:2:0.4"), ["1", "1.4", "1.8"]);
         assert_eq!(values("a=x,\"b,c\",[1, 2]"), ["x", "b,c", "[1, 2]"]);
         assert!(Axis::parse("a=3").unwrap().is_none());
         for bad in ["a=1:5:0", "a=1:5:-1", "a=0:1:0.00001"] {

@@ -132,14 +132,16 @@ impl KeyPath {
 pub enum Form {
     /// One value.
     Single(Value),
-    /// `FROM:TO:STEP`: three numbers (integers if all three are).
+    /// `FROM:TO:STEP`: three numbers.
     Range {
         /// First value.
-        from: Value,
+        from: f64,
         /// Last value (included when the steps reach it).
-        to: Value,
-        /// Increment, not zero, with the sign that leads from `from` to `to`.
-        step: Value,
+        to: f64,
+        /// Increment; it must lead from `from` to `to`.
+        step: f64,
+        /// All three were written as integers, so the values are integers.
+        integers: bool,
     },
     /// `a,b,c`: several values (commas inside brackets, braces or quotes do not split).
     List(Vec<Value>),
@@ -155,11 +157,13 @@ impl Form {
         let parts: Vec<&str> = text.split(':').collect();
         if parts.len() == 3 {
             let numbers: Vec<Value> = parts.iter().map(|s| value_of(s)).collect();
-            if numbers.iter().all(|v| matches!(v, Value::Integer(_) | Value::Float(_))) {
+            let number = |v: &Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+            if let [Some(from), Some(to), Some(step)] = [0, 1, 2].map(|i| number(&numbers[i])) {
                 return Form::Range {
-                    from: numbers[0].clone(),
-                    to: numbers[1].clone(),
-                    step: numbers[2].clone(),
+                    from,
+                    to,
+                    step,
+                    integers: numbers.iter().all(Value::is_integer),
                 };
             }
         }
@@ -283,11 +287,14 @@ fn push_key(at: &mut String, k: &str) {
     at.push_str(k);
 }
 
-/// The plural used in "the scenario has 5 offices".
-fn entries_of(key: &str) -> String {
-    match key {
-        "policy" => "policies".into(),
-        "office" | "service" | "zone" | "site" => format!("{key}s"),
+/// The noun used in "the scenario has 5 offices" (or "1 office").
+fn entries_of(key: &str, n: usize) -> String {
+    let one = matches!(key, "office" | "service" | "zone" | "site" | "policy");
+    match (key, n, one) {
+        (_, 1, true) => key.into(),
+        (_, 1, false) => "entry".into(),
+        ("policy", _, _) => "policies".into(),
+        (_, _, true) => format!("{key}s"),
         _ => "entries".into(),
     }
 }
@@ -403,7 +410,7 @@ fn select(key: &str, step: &Step, names: &[String], at: &mut String) -> Result<u
         }
         Step::Index(i) => Err(format!(
             "{key} index {i} out of range: {whose} {n} {} ({range}; indices count from 0 in file order)",
-            entries_of(key)
+            entries_of(key, n)
         )),
         Step::Named(name) => match names.iter().position(|x| x == name) {
             Some(i) => {
