@@ -548,6 +548,42 @@ kind = "random"
     }
 
     #[test]
+    fn arrivals_scale_multiplies_every_source_including_zone_rates_and_schedules() {
+        let source = r#"
+[run]
+horizon = "2d"
+[geography]
+speed_kmh = 30
+[[zone]]
+name = "a"
+location = [0, 0]
+rate = 0.5
+[[zone]]
+name = "b"
+location = [1, 0]
+schedule = [{ from = "08:00", to = "12:00", per_hour = 30 }]
+[[service]]
+name = "s"
+duration = { dist = "exponential", mean = 0.5 }
+[[office]]
+name = "A"
+location = [0, 0]
+[[policy]]
+kind = "random"
+"#;
+        let expected =
+            |m: &Model| -> Vec<f64> { m.sources.iter().map(|s| s.profile.expected_arrivals(2880.0)).collect() };
+        let read = |_: &str| Err("no files".to_string());
+        let base = expected(&load_with_overrides(source, &read, &[]).unwrap());
+        let o = Override::parse("arrivals.scale=1.5").unwrap();
+        let scaled = expected(&load_with_overrides(source, &read, &[o]).unwrap());
+        assert_eq!(base.len(), 2);
+        for (b, s) in base.iter().zip(&scaled) {
+            assert!((s - 1.5 * b).abs() < 1e-9, "{base:?} -> {scaled:?}");
+        }
+    }
+
+    #[test]
     fn comments_and_layout_are_kept() {
         let o = Override::parse("arrivals.rate=2").unwrap();
         let (text, paths) = apply_overrides(BASE, &[o]).unwrap();

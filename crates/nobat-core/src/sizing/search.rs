@@ -69,7 +69,7 @@ fn better(before: f64, a: (&Evaluation, f64), b: (&Evaluation, f64)) -> bool {
 }
 
 /// Greedy: from `start`, at each step judge every move `moves` offers (with its cost), keep the
-/// best by [`better`], and stop at the first step that meets the target, when no move is left,
+/// best (the largest improvement of the worst shortfall per unit of cost), and stop at the first step that meets the target, when no move is left,
 /// or after `max_steps` steps. `judge` returns `None` for a configuration the scenario refuses
 /// (e.g. more counters than an office's capacity); that move is skipped. `step` is told each kept
 /// configuration with the move that made it (`None` for `start`).
@@ -158,8 +158,8 @@ mod tests {
 
     #[test]
     fn greedy_prefers_gain_per_cost() {
-        // From a shortfall of 10: 8 for cost 1 (gain 2) beats 2 for cost 4 (gain 2, but then
-        // the smaller shortfall after wins the tie) — no: 2 per cost vs 2 per cost, tie -> 2 after.
+        // From a shortfall of 10: 2 for cost 4 and 8 for cost 1 both gain 2 per unit of cost;
+        // the tie goes to the smaller shortfall after.
         assert!(better(10.0, (&eval(2.0), 4.0), (&eval(8.0), 1.0)));
         // 6 for cost 1 (gain 4) beats 2 for cost 4 (gain 2).
         assert!(better(10.0, (&eval(6.0), 1.0), (&eval(2.0), 4.0)));
