@@ -354,57 +354,31 @@ pub fn size(
         progress(&row);
         rows.push((row, judged.config.clone()));
     };
-    let work = |judge: &mut dyn FnMut(&Config) -> Result<Option<Evaluation>, SizingError>,
-                record: &mut dyn FnMut(&str, String, &Judged)|
-     -> Result<(), SizingError> {
-        if exact {
-            let evaluation = judge(&start)?.ok_or_else(|| input("the scenario as given cannot be simulated".into()))?;
-            let baseline = Judged {
-                config: start.clone(),
-                evaluation,
-            };
-            record("none", String::new(), &baseline);
-            if baseline.evaluation.meets() {
-                return Ok(());
-            }
-            let costs: Vec<f64> = space.sites.iter().map(|s| s.cost).collect();
-            for set in search::subsets_by_cost(&costs).into_iter().take(max_steps as usize) {
-                let mut config = start.clone();
-                for &k in &set {
-                    config.sites[k] = true;
-                }
-                let Some(evaluation) = judge(&config)? else {
-                    continue;
-                };
+    if exact {
+        let costs: Vec<f64> = space.sites.iter().map(|s| s.cost).collect();
+        search::exact(start, &costs, max_steps, &mut judge, &mut |set, judged| match set {
+            None => record("none", String::new(), judged),
+            Some(set) => {
                 let names: Vec<&str> = set.iter().map(|&k| space.sites[k].name.as_str()).collect();
-                let judged = Judged { config, evaluation };
-                record("offices", names.join("+"), &judged);
-                if judged.evaluation.meets() {
-                    break;
-                }
+                record("offices", names.join("+"), judged)
             }
-            Ok(())
-        } else {
-            let counter_moves =
-                |_: &Config| -> Vec<(Move, f64)> { eligible.iter().map(|&i| (Move::Counter(i), 1.0)).collect() };
-            let site_moves = |c: &Config| -> Vec<(Move, f64)> {
-                (0..space.sites.len())
+        })?;
+    } else {
+        let moves = |c: &Config| -> Vec<(Move, f64)> {
+            match &request.add {
+                Add::Counters => eligible.iter().map(|&i| (Move::Counter(i), 1.0)).collect(),
+                Add::Offices(_) => (0..space.sites.len())
                     .filter(|&k| !c.sites[k])
                     .map(|k| (Move::Site(k), space.sites[k].cost))
-                    .collect()
-            };
-            let moves: &dyn Fn(&Config) -> Vec<(Move, f64)> = match &request.add {
-                Add::Counters => &counter_moves,
-                Add::Offices(_) => &site_moves,
-            };
-            search::greedy(start.clone(), max_steps, moves, judge, &mut |m, judged| match m {
-                None => record("none", String::new(), judged),
-                Some(Move::Counter(i)) => record("counter", space.offices[i].0.clone(), judged),
-                Some(Move::Site(k)) => record("office", space.sites[k].name.clone(), judged),
-            })
-        }
-    };
-    work(&mut judge, &mut record)?;
+                    .collect(),
+            }
+        };
+        search::greedy(start, max_steps, &moves, &mut judge, &mut |m, judged| match m {
+            None => record("none", String::new(), judged),
+            Some(Move::Counter(i)) => record("counter", space.offices[i].0.clone(), judged),
+            Some(Move::Site(k)) => record("office", space.sites[k].name.clone(), judged),
+        })?;
+    }
     let answer = rows.iter().rposition(|(r, _)| r.meets_target).map(|row| {
         let config = &rows[row].1;
         Answer {

@@ -119,6 +119,42 @@ pub fn greedy(
     Ok(())
 }
 
+/// Exact: judge `start`, then `start` with every non-empty set of sites, cheapest first (see
+/// [`subsets_by_cost`]), stopping at the first that meets the target or after `max_sets` sets.
+/// The first set that meets it is a cheapest one. `judge` returns `None` for a configuration the
+/// scenario refuses (that set is skipped); `step` is told each judged configuration with its set
+/// (`None` for `start`).
+pub fn exact(
+    start: Config,
+    costs: &[f64],
+    max_sets: u32,
+    judge: &mut dyn FnMut(&Config) -> Result<Option<Evaluation>, SizingError>,
+    step: &mut dyn FnMut(Option<&[usize]>, &Judged),
+) -> Result<(), SizingError> {
+    let evaluation = judge(&start)?
+        .ok_or_else(|| SizingError::Input("the scenario as given cannot be simulated for sizing".into()))?;
+    let baseline = Judged {
+        config: start,
+        evaluation,
+    };
+    step(None, &baseline);
+    if baseline.evaluation.meets() {
+        return Ok(());
+    }
+    for set in subsets_by_cost(costs).into_iter().take(max_sets as usize) {
+        let config = set.iter().fold(baseline.config.clone(), |c, &k| c.with(Move::Site(k)));
+        let Some(evaluation) = judge(&config)? else {
+            continue;
+        };
+        let judged = Judged { config, evaluation };
+        step(Some(&set), &judged);
+        if judged.evaluation.meets() {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// Every non-empty set of `costs.len()` sites, cheapest first (then fewer sites, then in file
 /// order), as the indices of the sites in it.
 pub fn subsets_by_cost(costs: &[f64]) -> Vec<Vec<usize>> {
@@ -166,6 +202,32 @@ mod tests {
         // An infinite shortfall before: the smaller after wins.
         assert!(better(f64::INFINITY, (&eval(1.0), 3.0), (&eval(2.0), 1.0)));
         assert!(!better(10.0, (&eval(f64::INFINITY), 1.0), (&eval(9.0), 1.0)));
+    }
+
+    #[test]
+    fn exact_stops_at_the_cheapest_set_that_meets() {
+        // Sites 0 (cost 2) and 1, 2 (cost 1): only sets with site 0 meet the target.
+        let mut seen = Vec::new();
+        exact(
+            Config {
+                counters: vec![],
+                sites: vec![false; 3],
+            },
+            &[2.0, 1.0, 1.0],
+            100,
+            &mut |c| Ok(Some(eval(if c.sites[0] { -1.0 } else { 1.0 }))),
+            &mut |set, j| seen.push((set.map(<[usize]>::to_vec), j.evaluation.meets())),
+        )
+        .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                (None, false),
+                (Some(vec![1]), false),
+                (Some(vec![2]), false),
+                (Some(vec![0]), true)
+            ]
+        );
     }
 
     #[test]
