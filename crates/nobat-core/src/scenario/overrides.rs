@@ -306,7 +306,9 @@ fn set_in_table(
     value: &Value,
     at: &mut String,
 ) -> Result<(), String> {
-    let (step, rest) = steps.split_first().expect("a key path has at least one step");
+    let Some((step, rest)) = steps.split_first() else {
+        return Err("is a table, not a value: set one of its keys, e.g. `office.0.counters=2`".into());
+    };
     let Step::Key(k) = step else {
         return Err(format!("`{at}` is a table: select a key of it, not an entry"));
     };
@@ -479,6 +481,7 @@ pub fn load_with_overrides(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::Strategy;
 
     const BASE: &str = r#"
 [run]
@@ -583,6 +586,28 @@ kind = "random"
         }
     }
 
+    proptest::proptest! {
+        /// Whatever the key path and value, an override is applied or refused with an error:
+        /// never a panic.
+        #[test]
+        fn any_override_is_applied_or_refused(
+            steps in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec!["run", "arrivals", "office", "service", "duration", "counters", "rate", "name", "x", "schedule", "policy", "site"]).prop_map(String::from),
+                    (0usize..4).prop_map(|i| i.to_string()),
+                    proptest::sample::select(vec!["[0]", "[1]", "[9]", "[name=A]", "[name=Z]", "[x]", "[", "]", ".", ""]).prop_map(String::from),
+                ],
+                1..6,
+            ),
+            value in proptest::sample::select(vec!["1", "0", "-1", "2.5", "x", "[1, 2]", "{ a = 1 }", "\"08:00\"", "true", "1:2:1", "a,b", ""]),
+        ) {
+            let key = steps.join(".");
+            if let Ok(o) = Override::parse(&format!("{key}={value}")) {
+                let _ = load_with_overrides(BASE, &|_| Err("no files".into()), &[o]);
+            }
+        }
+    }
+
     #[test]
     fn comments_and_layout_are_kept() {
         let o = Override::parse("arrivals.rate=2").unwrap();
@@ -609,6 +634,8 @@ kind = "random"
         assert!(e.contains("--set arrivals.rate=fast") && e.contains("f64"), "{e}");
         let e = message(&["run.horizon.x=1"]);
         assert!(e.contains("not a table"), "{e}");
+        let e = message(&["office.0=3"]);
+        assert!(e.contains("`office[0]`: is a table, not a value"), "{e}");
         assert!(matches!(load(&["office.0.counters=0"]), Err(LoadError::Override(_))));
     }
 
