@@ -125,8 +125,13 @@ pub fn cell(v: &Value) -> String {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SweepError {
     /// A point's scenario is not valid (a file error, or an error of one of its values).
-    #[error("{0}")]
-    Load(LoadError),
+    #[error("at the point {point}: {error}")]
+    Load {
+        /// The point's values, `key=value` joined by spaces.
+        point: String,
+        /// What is wrong.
+        error: LoadError,
+    },
     /// A simulation failed.
     #[error("at the point {point}: {error}")]
     Simulation {
@@ -169,19 +174,22 @@ pub fn run_sweep(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Sweep, SweepError> {
     let points = grid(axes);
+    let describe = |point: &[Override]| point.iter().map(|o| o.arg.as_str()).collect::<Vec<_>>().join(" ");
     let models: Vec<Model> = points
         .iter()
         .map(|point| {
             let all: Vec<Override> = fixed.iter().chain(point).cloned().collect();
-            load_with_overrides(source, read, &all)
+            load_with_overrides(source, read, &all).map_err(|error| SweepError::Load {
+                point: describe(point),
+                error,
+            })
         })
-        .collect::<Result<_, _>>()
-        .map_err(SweepError::Load)?;
+        .collect::<Result<_, _>>()?;
     let mut done = Vec::with_capacity(points.len());
     for (point, model) in points.iter().zip(&models) {
         let result = run_experiment(model, &NamedPolicy::from_model(model), options).map_err(|error| {
             SweepError::Simulation {
-                point: point.iter().map(|o| o.arg.as_str()).collect::<Vec<_>>().join(" "),
+                point: describe(point),
                 error,
             }
         })?;

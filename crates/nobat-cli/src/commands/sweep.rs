@@ -36,7 +36,10 @@ pub fn sweep(args: &SweepArgs) -> Result<String, CliError> {
     let read = |name: &str| file.read_named(name);
     let mut progress = |done: usize, total: usize| eprintln!("point {done}/{total} done");
     let result = run_sweep(&file.source, &read, &fixed, &axes, &options, &mut progress).map_err(|e| match e {
-        SweepError::Load(e) => file.load_error(e, &fixed),
+        SweepError::Load { point, error } => match file.load_error(error, &fixed) {
+            CliError::Input(m) => CliError::Input(format!("at the point {point}: {m}")),
+            other => other,
+        },
         other => CliError::Failure(anyhow::Error::new(other).context(format!("sweeping {}", args.scenario.display()))),
     })?;
     let header: Vec<&str> = result.keys.iter().map(String::as_str).chain(SUMMARY_HEADER).collect();
