@@ -58,7 +58,11 @@ pub fn city(offices: usize) -> Model {
 /// one office of 10 counters at rho 0.9 (M/M/10), or 20 offices of 5 counters with
 /// `shortest-queue` at rho 0.9; exponential service of mean 1 minute, `horizon` minutes.
 pub fn target_model(offices: usize, horizon: f64) -> Model {
-    let (counters, policy) = if offices == 1 { (10, "random") } else { (5, "shortest-queue") };
+    let (counters, policy) = if offices == 1 {
+        (10, "random")
+    } else {
+        (5, "shortest-queue")
+    };
     let rate = 0.9 * (offices * counters) as f64;
     let mut src = format!(
         r#"

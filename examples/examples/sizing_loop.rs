@@ -2,6 +2,8 @@
 //! - changing a validated model from code (here: the counters of one office);
 //! - a sizing loop: the fewest counters whose 90th-percentile wait meets a target, judged by the
 //!   upper end of a 95% confidence interval across replications, not the point estimate.
+//!   (`nobat_core::sizing::size`, behind `nobat size`, is the full search: several offices,
+//!   candidate sites, per-office and per-zone targets.)
 //!
 //! ```text
 //!   arrivals (6.5/min) ──> office "Central" (c counters?) ──> p90 wait <= 1 min?

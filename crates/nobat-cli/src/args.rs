@@ -20,6 +20,120 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a scenario without simulating; print the offered load and warnings.
     Check(CheckArgs),
+    /// Find the smallest added capacity (counters, or offices at candidate sites) that meets a
+    /// wait target with 95% confidence; write sizing.csv.
+    Size(SizeArgs),
+    /// Run a scenario at every point of a range or grid of `--set` values; write sweep.csv.
+    Sweep(SweepArgs),
+}
+
+/// `--set KEY=VALUE`, shared by every verb.
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// Change a scenario value before reading it: KEY is a dotted path (`arrivals.rate`,
+    /// `office.3.counters` — indices from 0 in file order —, `office[name=A].counters`), VALUE a
+    /// TOML value or plain text. Repeatable; checked like the file itself.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Replications, seed and threads, shared by the verbs that simulate.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Replications per policy (overrides `run.replications`).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+    /// Base seed (overrides `run.seed`).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results are identical for any value.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..1025))]
+    pub threads: Option<u32>,
+}
+
+/// What `nobat size` may add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AddKind {
+    /// Counters at the existing offices.
+    Counters,
+    /// New offices at candidate sites (`[[site]]` in the scenario, or `--sites FILE`).
+    Offices,
+}
+
+/// Where the sizing target must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PerKind {
+    /// Over all clients together.
+    All,
+    /// In every office.
+    Office,
+    /// In every zone.
+    Zone,
+}
+
+/// How `nobat size` searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SearchKind {
+    /// Exact for up to 6 sites or a single office, greedy otherwise.
+    Auto,
+    /// One addition per step, the best of all candidates.
+    Greedy,
+    /// Every set of sites, cheapest first (offices), or one office's counters.
+    Exact,
+}
+
+/// `nobat size`.
+#[derive(Debug, Args)]
+pub struct SizeArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// What must hold: `wait_p90<=30`, `wait_mean<=10`, `sla_share>=0.9` (also wait_p50,
+    /// wait_p95, wait_p99), judged by the pessimistic end of the 95% confidence interval.
+    #[arg(long, value_name = "EXPR")]
+    pub target: String,
+    /// Where the target must hold: over all clients, in every office, or in every zone.
+    #[arg(long, value_enum, default_value = "all")]
+    pub per: PerKind,
+    /// What may be added.
+    #[arg(long, value_enum, default_value = "counters")]
+    pub add: AddKind,
+    /// The policy to size for (default: the scenario's first).
+    #[arg(long, value_name = "NAME")]
+    pub policy: Option<String>,
+    /// Candidate sites as CSV (`name,x_km,y_km[,counters][,cost][,hours]`) instead of the
+    /// scenario's `[[site]]` sections (with `--add offices`).
+    #[arg(long, value_name = "FILE")]
+    pub sites: Option<PathBuf>,
+    /// How to search.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub search: SearchKind,
+    /// The most steps (greedy) or sets of sites judged (exact); default 50 counters, or every
+    /// site or set.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_steps: Option<u32>,
+    /// Folder for sizing.csv (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub set: SetArgs,
+}
+
+/// `nobat sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Folder for sweep.csv (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// `KEY=FROM:TO:STEP` or `KEY=a,b,c` sweeps KEY (two or more make a grid, the first varying
+    /// slowest); `KEY=VALUE` fixes KEY at every point. Keys as for `run --set`.
+    #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
+    pub set: Vec<String>,
 }
 
 /// `nobat run`.
@@ -39,6 +153,8 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results are identical for any value.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..1025))]
     pub threads: Option<u32>,
+    #[command(flatten)]
+    pub set: SetArgs,
 }
 
 /// `nobat check`.
@@ -46,4 +162,6 @@ pub struct RunArgs {
 pub struct CheckArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+    #[command(flatten)]
+    pub set: SetArgs,
 }

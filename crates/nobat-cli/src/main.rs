@@ -18,6 +18,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Run(a) => commands::run::run(&a),
         args::Command::Check(a) => commands::check::check(&a),
+        args::Command::Size(a) => commands::size::size(&a),
+        args::Command::Sweep(a) => commands::sweep::sweep(&a),
     };
     match result {
         Ok(text) => {

@@ -492,3 +492,299 @@ mod appointments {
         assert!(String::from_utf8_lossy(&check.stdout).contains("no same-day booking"));
     }
 }
+
+mod overrides {
+    use super::*;
+
+    fn stderr_of(args: &[&str]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), GOOD);
+        let output = nobat().arg(args[0]).arg(&path).args(&args[1..]).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?} is bad input");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+
+    #[test]
+    fn set_changes_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), GOOD);
+        let served = |set: &[&str]| {
+            let out = dir.path().join(format!("out{}", set.len()));
+            let mut cmd = nobat();
+            cmd.arg("run").arg(&path).arg("--out").arg(&out);
+            for s in set {
+                cmd.args(["--set", s]);
+            }
+            cmd.assert().success();
+            let text = fs::read_to_string(out.join("summary.csv")).unwrap();
+            let row: Vec<String> = text.lines().nth(1).unwrap().split(',').map(String::from).collect();
+            (row[1].clone(), row[3].parse::<u64>().unwrap())
+        };
+        let (reps, base) = served(&[]);
+        assert_eq!(reps, "2");
+        let (reps, scaled) = served(&["arrivals.scale=2", "run.replications=3"]);
+        assert_eq!(reps, "3");
+        assert!(
+            scaled as f64 > 1.5 * base as f64 * 1.5,
+            "3 replications at twice the rate: {base} -> {scaled}"
+        );
+    }
+
+    #[test]
+    fn check_takes_set_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), GOOD);
+        nobat()
+            .arg("check")
+            .arg(&path)
+            .args(["--set", "office[name=A].counters=4"])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("1 offices, 4 counters"));
+    }
+
+    #[test]
+    fn bad_overrides_exit_2_naming_the_argument_key_and_what_is_allowed() {
+        let e = stderr_of(&["run", "--set", "office.3.counters=2"]);
+        assert!(
+            e.contains("--set office.3.counters=2")
+                && e.contains("office index 3 out of range: the scenario has 1 office (0..0"),
+            "{e}"
+        );
+        let e = stderr_of(&["check", "--set", "office.0.countrs=2"]);
+        assert!(
+            e.contains("`office[0].countrs`") && e.contains("expected one of") && e.contains("`counters`"),
+            "{e}"
+        );
+        let e = stderr_of(&["run", "--set", "arrivals.rate=-1"]);
+        assert!(
+            e.contains("--set arrivals.rate=-1") && e.contains("greater than 0"),
+            "{e}"
+        );
+        let e = stderr_of(&["run", "--set", "arrivals.rate"]);
+        assert!(e.contains("KEY=VALUE"), "{e}");
+        let e = stderr_of(&["run", "--set", "arrivals.rate=1:2:0.5"]);
+        assert!(e.contains("nobat sweep"), "{e}");
+    }
+}
+
+mod sweep {
+    use super::*;
+
+    #[test]
+    fn a_range_writes_one_row_per_point_and_policy_with_the_summary_columns() {
+        let out = tempfile::tempdir().unwrap();
+        nobat()
+            .args(["sweep", scenario("mm1.toml").to_str().unwrap(), "--out"])
+            .arg(out.path())
+            .args(["--set", "arrivals.scale=0.5:0.7:0.1", "--set", "run.horizon=5000"])
+            .args(["--replications", "2"])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("3 points"));
+        let text = fs::read_to_string(out.path().join("sweep.csv")).unwrap();
+        let summary_header = "policy,replications,arrived,served,abandoned,blocked,wait_mean,wait_mean_ci95";
+        assert!(text.starts_with(&format!("arrivals.scale,{summary_header}")), "{text}");
+        let scales: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+        assert_eq!(scales, ["0.5", "0.6", "0.7"]);
+        let leftovers = fs::read_dir(out.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "only sweep.csv, no temporary file");
+    }
+
+    #[test]
+    fn two_ranges_make_a_grid_and_lists_work() {
+        let out = tempfile::tempdir().unwrap();
+        nobat()
+            .args(["sweep", scenario("city-small.toml").to_str().unwrap(), "--out"])
+            .arg(out.path())
+            .args([
+                "--set",
+                "office[name=Central].counters=4,6",
+                "--set",
+                "arrivals.scale=1:1.2:0.2",
+            ])
+            .args(["--replications", "2"])
+            .assert()
+            .success();
+        let text = fs::read_to_string(out.path().join("sweep.csv")).unwrap();
+        assert!(
+            text.starts_with("office[name=Central].counters,arrivals.scale,policy,"),
+            "{text}"
+        );
+        // 2 x 2 points, 5 policies each.
+        assert_eq!(text.lines().count(), 1 + 4 * 5);
+        let points: Vec<String> = text
+            .lines()
+            .skip(1)
+            .step_by(5)
+            .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(points, ["4 1", "4 1.2", "6 1", "6 1.2"]);
+    }
+
+    #[test]
+    fn nothing_to_sweep_or_a_bad_point_is_bad_input() {
+        let mm1 = scenario("mm1.toml");
+        let output = nobat()
+            .arg("sweep")
+            .arg(&mm1)
+            .args(["--set", "arrivals.scale=2"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("FROM:TO:STEP"));
+        let output = nobat()
+            .arg("sweep")
+            .arg(&mm1)
+            .args(["--set", "office.0.counters=1:0:-1"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let e = String::from_utf8_lossy(&output.stderr);
+        assert!(e.contains("office.0.counters=0") && e.contains("between 1"), "{e}");
+    }
+}
+
+mod size {
+    use super::*;
+
+    const SIZING_HEADER: &str =
+        "step,added,office,counters_total,offices_total,metric,metric_ci95,meets_target,bound,worst,cost_total";
+
+    fn rows(path: &Path) -> Vec<Vec<String>> {
+        let text = fs::read_to_string(path).unwrap();
+        assert_eq!(text.lines().next().unwrap(), SIZING_HEADER);
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(',').map(String::from).collect())
+            .collect()
+    }
+
+    #[test]
+    fn counters_at_one_office_until_the_bound_meets_the_target() {
+        let out = tempfile::tempdir().unwrap();
+        nobat()
+            .args([
+                "size",
+                scenario("mmc.toml").to_str().unwrap(),
+                "--target",
+                "wait_p90<=0.5",
+            ])
+            .args(["--replications", "4", "--set", "run.horizon=20000", "--out"])
+            .arg(out.path())
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("answer: add 2 counters (Central +2)"));
+        let rows = rows(&out.path().join("sizing.csv"));
+        let meets: Vec<&str> = rows.iter().map(|r| r[7].as_str()).collect();
+        assert_eq!(meets, ["false", "false", "true"]);
+        assert_eq!(rows[2][1..4], ["counter", "Central", "7"]);
+        let (metric, half, bound): (f64, f64, f64) = (
+            rows[2][5].parse().unwrap(),
+            rows[2][6].parse().unwrap(),
+            rows[2][8].parse().unwrap(),
+        );
+        assert!((metric + half - bound).abs() < 1e-5 && bound <= 0.5);
+    }
+
+    #[test]
+    fn the_growing_city_opens_offices_in_the_east() {
+        let out = tempfile::tempdir().unwrap();
+        let output = nobat()
+            .args(["size", scenario("sizing.toml").to_str().unwrap()])
+            .args(["--add", "offices", "--per", "zone", "--target", "wait_p90<=30", "--out"])
+            .arg(out.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.contains("search: exact"), "{stdout}");
+        let rows = rows(&out.path().join("sizing.csv"));
+        let last = rows.last().unwrap();
+        assert_eq!(last[7], "true", "the last row is the answer");
+        assert!(rows[..rows.len() - 1].iter().all(|r| r[7] == "false"));
+        // The east has no office: every answer opens East-Market.
+        assert!(last[2].contains("East-Market"), "{last:?}");
+        assert!(
+            stdout.contains(&format!("answer: open {}", last[2].replace('+', ", "))),
+            "{stdout}"
+        );
+    }
+
+    #[test]
+    fn sites_from_a_csv_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let sites = dir.path().join("sites.csv");
+        fs::write(
+            &sites,
+            "name,x_km,y_km,counters,cost,hours\nBig-East,11,7,4,5,07:30-14:30\n",
+        )
+        .unwrap();
+        nobat()
+            .args(["size", scenario("sizing.toml").to_str().unwrap()])
+            .args([
+                "--add",
+                "offices",
+                "--per",
+                "zone",
+                "--target",
+                "wait_p90<=60",
+                "--sites",
+            ])
+            .arg(&sites)
+            .args(["--replications", "5"])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("answer: open Big-East (cost 5)"));
+    }
+
+    #[test]
+    fn bad_requests_exit_2_and_say_what_is_allowed() {
+        let mmc = scenario("mmc.toml");
+        let cases: [(&[&str], &str); 6] = [
+            (&["--target", "wait_p80<=1"], "wait_p90"),
+            (&["--target", "wait_mean>=1"], "wait_mean<=VALUE"),
+            (&["--target", "sla_share>=0.9", "--set", "run.target=-1"], "run.target"),
+            (&["--target", "wait_mean<=1", "--policy", "nope"], "the policies are"),
+            (&["--target", "wait_mean<=1", "--add", "offices"], "[[site]]"),
+            (&["--target", "wait_mean<=1", "--replications", "1"], "2 replications"),
+        ];
+        for (args, expected) in cases {
+            let output = nobat().arg("size").arg(&mmc).args(args).output().unwrap();
+            let e = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {e}");
+            assert!(e.contains(expected), "{args:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn no_answer_within_the_limits_is_a_failure_after_writing_the_steps() {
+        let out = tempfile::tempdir().unwrap();
+        let output = nobat()
+            .args([
+                "size",
+                scenario("mmc.toml").to_str().unwrap(),
+                "--target",
+                "wait_p90<=0.5",
+            ])
+            .args([
+                "--replications",
+                "3",
+                "--set",
+                "run.horizon=5000",
+                "--max-steps",
+                "1",
+                "--out",
+            ])
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("--max-steps"));
+        assert_eq!(rows(&out.path().join("sizing.csv")).len(), 2);
+    }
+}

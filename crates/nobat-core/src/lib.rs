@@ -37,6 +37,9 @@
 //! [`scenario::Scenario`] (serde, as written) → [`model::Model`] (validated, dense ids; every
 //! user error is found here) → [`engine::run_replication`] (one run) →
 //! [`experiment::run_experiment`] (replications × policies) → [`report::Report`] (CSV rows).
+//! Around them: [`scenario::overrides`] (`--set KEY=VALUE`, applied to the TOML text before it
+//! is read), [`sweep`] (a scenario over a grid of overrides) and [`sizing`] (the smallest added
+//! capacity meeting a wait target with 95% confidence).
 //!
 //! ## Determinism and event ordering
 //!
@@ -63,6 +66,8 @@ pub mod policy;
 pub mod random;
 pub mod report;
 pub mod scenario;
+pub mod sizing;
 pub mod stats;
+pub mod sweep;
 
 pub use random::SimRng;

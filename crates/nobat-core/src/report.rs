@@ -462,7 +462,7 @@ impl Report {
 }
 
 /// Writes a header (even for no rows) and one line per row.
-fn write_rows<W: io::Write, T: Serialize + HeaderOf>(out: W, rows: &[T]) -> Result<(), csv::Error> {
+pub fn write_rows<W: io::Write, T: Serialize + HeaderOf>(out: W, rows: &[T]) -> Result<(), csv::Error> {
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(out);
     w.write_record(T::header())?;
     for row in rows {

@@ -6,7 +6,7 @@ use crate::{input, table};
 
 /// Checks the scenario of `args` and returns the text to print.
 pub fn check(args: &CheckArgs) -> Result<String, CliError> {
-    let model = input::load_model(&args.scenario)?;
+    let model = input::load_model(&args.scenario, &args.set.set)?;
     let mean_rate = model.mean_rate();
     let peak_rate = model.peak_rate();
     let mut lines = vec![

@@ -5,11 +5,11 @@ use crate::error::CliError;
 use crate::{input, output, table};
 use anyhow::Context;
 use nobat_core::experiment::{run_experiment, NamedPolicy, RunOptions};
-use nobat_core::report::{Num, Report};
+use nobat_core::report::{Num, Report, SummaryRow};
 
 /// Runs the scenario of `args`, writes the reports, and returns the text to print.
 pub fn run(args: &RunArgs) -> Result<String, CliError> {
-    let model = input::load_model(&args.scenario)?;
+    let model = input::load_model(&args.scenario, &args.set.set)?;
     let options = RunOptions {
         replications: args.replications,
         seed: args.seed,
@@ -35,42 +35,45 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
 }
 
 fn summary_table(report: &Report) -> String {
-    let with_ci = |m: &Num, h: &Num| match (m.text(), h.text()) {
+    let rows: Vec<Vec<String>> = report.summary.iter().map(summary_cells).collect();
+    table::render(&SUMMARY_HEADER, &rows)
+}
+
+/// The columns of the terminal's summary table.
+pub const SUMMARY_HEADER: [&str; 8] = [
+    "policy",
+    "served",
+    "not served",
+    "wait mean (95% CI)",
+    "wait p90",
+    "wait p99",
+    "utilization",
+    "sla share",
+];
+
+/// The cells of one policy's row of the terminal's summary table.
+pub fn summary_cells(r: &SummaryRow) -> Vec<String> {
+    vec![
+        r.policy.clone(),
+        r.served.to_string(),
+        (r.abandoned + r.balked + r.blocked + r.turned_away).to_string(),
+        with_ci(short(r.wait_mean), short(r.wait_mean_ci95)),
+        short(r.wait_p90).text(),
+        short(r.wait_p99).text(),
+        short(r.utilization).text(),
+        short(r.sla_share).text(),
+    ]
+}
+
+/// `mean ± half-width`, or the mean alone without an interval.
+pub fn with_ci(m: Num, h: Num) -> String {
+    match (m.text(), h.text()) {
         (m, h) if h.is_empty() => m,
         (m, h) => format!("{m} ± {h}"),
-    };
-    let rows: Vec<Vec<String>> = report
-        .summary
-        .iter()
-        .map(|r| {
-            vec![
-                r.policy.clone(),
-                r.served.to_string(),
-                (r.abandoned + r.balked + r.blocked + r.turned_away).to_string(),
-                with_ci(&short(r.wait_mean), &short(r.wait_mean_ci95)),
-                short(r.wait_p90).text(),
-                short(r.wait_p99).text(),
-                short(r.utilization).text(),
-                short(r.sla_share).text(),
-            ]
-        })
-        .collect();
-    table::render(
-        &[
-            "policy",
-            "served",
-            "not served",
-            "wait mean (95% CI)",
-            "wait p90",
-            "wait p99",
-            "utilization",
-            "sla share",
-        ],
-        &rows,
-    )
+    }
 }
 
 /// Rounds a cell to 3 decimals for the terminal (the CSVs keep 6).
-fn short(n: Num) -> Num {
+pub fn short(n: Num) -> Num {
     Num(n.0.map(|x| (x * 1000.0).round() / 1000.0))
 }

@@ -6,9 +6,11 @@
 
 mod error;
 mod locate;
+pub mod overrides;
 mod units;
 
 pub use error::{Location, ScenarioError};
+pub use overrides::{load_with_overrides, LoadError, Override, OverrideError};
 pub use units::{parse_time, Minutes, TIME_FORMS};
 
 use serde::Deserialize;
@@ -45,6 +47,25 @@ pub struct Scenario {
     pub policies: Vec<PolicySection>,
     /// Appointments: slot calendars and how booked clients are served.
     pub booking: Option<BookingSection>,
+    /// Candidate sites for new offices (`[[site]]`), read by `nobat size --add offices`.
+    #[serde(rename = "site", default)]
+    pub sites: Vec<SiteSection>,
+}
+
+/// `[[site]]`: a place where a new office could open; only `nobat size --add offices` reads it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSection {
+    /// A unique name, the new office's name (distinct from every office's).
+    pub name: String,
+    /// Where the office would be, `[x_km, y_km]` (required with `[geography]`).
+    pub location: Option<[f64; 2]>,
+    /// Its counters (default 1).
+    pub counters: Option<u32>,
+    /// What opening it costs, in any unit (default 1: then the fewest offices is the cheapest).
+    pub cost: Option<f64>,
+    /// Its opening hours, as `office.hours` (default: always open).
+    pub hours: Option<Hours>,
 }
 
 /// `[run]`: horizon, warm-up, replications and seed.

@@ -1,0 +1,73 @@
+//! `nobat sweep`: run a scenario at every point of a range or grid of `--set` values, print a
+//! table, write `sweep.csv`.
+
+use super::run::{summary_cells, SUMMARY_HEADER};
+use crate::args::SweepArgs;
+use crate::error::CliError;
+use crate::input::ScenarioFile;
+use crate::{output, table};
+use anyhow::Context;
+use nobat_core::experiment::RunOptions;
+use nobat_core::scenario::Override;
+use nobat_core::sweep::{run_sweep, Axis, SweepError};
+use std::io::Write;
+
+/// Runs the sweep of `args`, writes `sweep.csv`, and returns the text to print.
+pub fn sweep(args: &SweepArgs) -> Result<String, CliError> {
+    let file = ScenarioFile::read(&args.scenario)?;
+    let mut axes = Vec::new();
+    let mut fixed = Vec::new();
+    for arg in &args.set {
+        match Axis::parse(arg).map_err(|e| CliError::Input(e.to_string()))? {
+            Some(axis) => axes.push(axis),
+            None => fixed.push(Override::parse(arg).map_err(|e| CliError::Input(e.to_string()))?),
+        }
+    }
+    if axes.is_empty() {
+        return Err(CliError::Input(
+            "nothing to sweep: give a range `--set KEY=FROM:TO:STEP` or a list `--set KEY=a,b,c` (a single value only fixes a key at every point)".into(),
+        ));
+    }
+    let options = RunOptions {
+        replications: args.sim.replications,
+        seed: args.sim.seed,
+        threads: args.sim.threads.map(|t| t as usize),
+    };
+    let read = |name: &str| file.read_named(name);
+    let mut progress = |done: usize, total: usize| eprintln!("point {done}/{total} done");
+    let result = run_sweep(&file.source, &read, &fixed, &axes, &options, &mut progress).map_err(|e| match e {
+        SweepError::Load { point, error } => match file.load_error(error, &fixed) {
+            CliError::Input(m) => CliError::Input(format!("at the point {point}: {m}")),
+            other => other,
+        },
+        other => CliError::Failure(anyhow::Error::new(other).context(format!("sweeping {}", args.scenario.display()))),
+    })?;
+    let header: Vec<&str> = result.keys.iter().map(String::as_str).chain(SUMMARY_HEADER).collect();
+    let rows: Vec<Vec<String>> = result
+        .points
+        .iter()
+        .flat_map(|p| {
+            p.summary.iter().map(|r| {
+                let mut row = p.values.clone();
+                row.extend(summary_cells(r));
+                row
+            })
+        })
+        .collect();
+    let written = match &args.out {
+        Some(dir) => {
+            let write = |out: &mut dyn Write| -> anyhow::Result<()> { Ok(result.write_csv(out)?) };
+            output::write_files(dir, &[("sweep.csv", &write)])
+                .with_context(|| format!("writing sweep.csv to {}", dir.display()))?;
+            format!("wrote sweep.csv to {}", dir.display())
+        }
+        None => "(no --out DIR given: no CSV written)".to_string(),
+    };
+    let replications = result.points.first().map_or(0, |p| p.result.replications);
+    let seed = result.points.first().map_or(0, |p| p.result.seed);
+    Ok(format!(
+        "{} points, {replications} replications per policy and point, seed {seed} at every point (common random numbers)\n{}{written}\n",
+        result.points.len(),
+        table::render(&header, &rows)
+    ))
+}
