@@ -1,11 +1,17 @@
 //! [`Accumulator`]: count, mean, variance, min and max in constant memory.
 
-/// Running count, mean and variance (Welford's update, numerically stable) with min and max.
+/// Running count, mean and variance with min and max.
+///
+/// Sums are kept about a shift, the first observation: `Σ(x - K)` and `Σ(x - K)²`. Unlike
+/// Welford's update this needs no division per observation (it is recorded several times per
+/// client, in the hot loop), and the shift keeps the cancellation in the variance small, since
+/// the first wait is of the same order as the others.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Accumulator {
     count: u64,
-    mean: f64,
-    m2: f64,
+    shift: f64,
+    sum: f64,
+    sum_sq: f64,
     min: f64,
     max: f64,
 }
@@ -14,8 +20,9 @@ impl Default for Accumulator {
     fn default() -> Self {
         Accumulator {
             count: 0,
-            mean: 0.0,
-            m2: 0.0,
+            shift: 0.0,
+            sum: 0.0,
+            sum_sq: 0.0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
         }
@@ -31,15 +38,18 @@ impl Accumulator {
     /// Adds one observation.
     #[inline]
     pub fn record(&mut self, x: f64) {
+        if self.count == 0 {
+            self.shift = x;
+        }
         self.count += 1;
-        let delta = x - self.mean;
-        self.mean += delta / self.count as f64;
-        self.m2 += delta * (x - self.mean);
+        let d = x - self.shift;
+        self.sum += d;
+        self.sum_sq += d * d;
         self.min = self.min.min(x);
         self.max = self.max.max(x);
     }
 
-    /// Adds all observations of `other` (Chan et al.'s parallel formula).
+    /// Adds all observations of `other`, re-expressed about this accumulator's shift.
     pub fn merge(&mut self, other: &Accumulator) {
         if other.count == 0 {
             return;
@@ -48,10 +58,10 @@ impl Accumulator {
             *self = *other;
             return;
         }
-        let n = (self.count + other.count) as f64;
-        let delta = other.mean - self.mean;
-        self.mean += delta * other.count as f64 / n;
-        self.m2 += other.m2 + delta * delta * self.count as f64 * other.count as f64 / n;
+        let n = other.count as f64;
+        let k = other.shift - self.shift;
+        self.sum_sq += other.sum_sq + 2.0 * k * other.sum + n * k * k;
+        self.sum += other.sum + n * k;
         self.count += other.count;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
@@ -64,12 +74,15 @@ impl Accumulator {
 
     /// The mean, or `None` without observations.
     pub fn mean(&self) -> Option<f64> {
-        (self.count > 0).then_some(self.mean)
+        (self.count > 0).then(|| self.shift + self.sum / self.count as f64)
     }
 
     /// The sample variance (n - 1 in the denominator), or `None` with fewer than two observations.
     pub fn variance(&self) -> Option<f64> {
-        (self.count > 1).then(|| self.m2 / (self.count - 1) as f64)
+        (self.count > 1).then(|| {
+            let n = self.count as f64;
+            ((self.sum_sq - self.sum * self.sum / n) / (n - 1.0)).max(0.0)
+        })
     }
 
     /// The largest observation, or `None` without observations.
@@ -107,5 +120,18 @@ mod tests {
             }
             prop_assert_eq!(a.max(), all.max());
         }
+    }
+
+    /// Far from zero, with a small spread: the shifted sums keep the variance accurate.
+    #[test]
+    fn variance_of_large_values_is_accurate() {
+        let mut a = Accumulator::new();
+        for k in 0..100_000 {
+            a.record(1e6 + (k % 10) as f64);
+        }
+        // Values 0..9 repeated: variance 8.25 · n / (n - 1).
+        let exact = 8.25 * 100_000.0 / 99_999.0;
+        assert!((a.variance().expect("n > 1") - exact).abs() < 1e-6, "{:?}", a.variance());
+        assert!((a.mean().expect("n > 0") - 1_000_004.5).abs() < 1e-9);
     }
 }
