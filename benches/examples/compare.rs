@@ -73,7 +73,11 @@ fn main() {
             rates.push(n as f64 / start.elapsed().as_secs_f64());
         }
         per_threads.push(median(rates));
-        rows.push(("M/M/10 x 8 replications".into(), format!("nobat, {threads} thread(s)"), *per_threads.last().expect("pushed")));
+        rows.push((
+            "M/M/10 x 8 replications".into(),
+            format!("nobat {threads} thread(s)"),
+            *per_threads.last().expect("pushed"),
+        ));
     }
     if csv {
         println!("model,simulator,clients_per_s");

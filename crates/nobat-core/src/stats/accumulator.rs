@@ -131,7 +131,11 @@ mod tests {
         }
         // Values 0..9 repeated: variance 8.25 · n / (n - 1).
         let exact = 8.25 * 100_000.0 / 99_999.0;
-        assert!((a.variance().expect("n > 1") - exact).abs() < 1e-6, "{:?}", a.variance());
+        assert!(
+            (a.variance().expect("n > 1") - exact).abs() < 1e-6,
+            "{:?}",
+            a.variance()
+        );
         assert!((a.mean().expect("n > 0") - 1_000_004.5).abs() < 1e-9);
     }
 }
