@@ -49,7 +49,7 @@ fn main() {
             run_replication(&model, 0, run, &setup, &mut policy, &mut stats).expect("runs");
             ours.push(stats.arrived as f64 / start.elapsed().as_secs_f64());
             let start = Instant::now();
-            let r = bare_loop::run(offices, counters, rate, horizon, u64::from(run));
+            let r = bare_loop::run(offices, counters, rate, horizon, run);
             bare.push(r.clients as f64 / start.elapsed().as_secs_f64());
         }
         rows.push((name.into(), "nobat".into(), median(ours)));
