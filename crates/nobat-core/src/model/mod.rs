@@ -351,7 +351,9 @@ impl Model {
             let online_share = share_of("online_share", sv.online_share)?;
             let book_share = share_of("book_share", sv.book_share)?;
             let no_show = share_of("no_show", sv.no_show)?;
-            if book_share == 0.0 {
+            // Without `book_share` these keys are surely a mistake; with `book_share = 0` (a sweep's
+            // point, say) they simply have no effect.
+            if sv.book_share.is_none() {
                 let given = [
                     ("no_show", sv.no_show.is_some()),
                     ("lateness", sv.lateness.is_some()),
@@ -360,7 +362,7 @@ impl Model {
                 if let Some((key, _)) = given.iter().find(|(_, set)| *set) {
                     return Err(at(
                         key,
-                        "describes booked clients: it needs `book_share` above 0".into(),
+                        "describes booked clients: it needs `book_share`, the share of clients who book".into(),
                     ));
                 }
             }
