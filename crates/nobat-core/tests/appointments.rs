@@ -439,7 +439,7 @@ kind = "random"
         (
             base("no_show = 0.1", "", "", ""),
             "service[0].no_show",
-            "needs `book_share` above 0",
+            "needs `book_share`",
         ),
         (
             base("book_share = 1.5", "", "", ""),
