@@ -36,6 +36,9 @@ pub enum StreamKind {
     Balk = 8,
     /// Whether a client books, whether it then comes, and how late.
     Booking = 9,
+    /// The booking rule's own choices (random tie-breaks), apart from the walk-in policy's so
+    /// that policies differing only in their booking rule send the same walk-ins alike.
+    BookingChoice = 10,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits, so distinct inputs give distinct seeds.

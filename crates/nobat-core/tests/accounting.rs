@@ -113,6 +113,8 @@ pub struct Audit<'m> {
     /// Services started after an office's last closing, by office and start time: when it
     /// closed.
     after_hours: std::collections::HashMap<(usize, u64), f64>,
+    /// Clients booked per (office, slot start), against the slot's published clients.
+    bookings: std::collections::HashMap<(usize, u64), u32>,
     finished: Option<f64>,
     problems: Vec<String>,
 }
@@ -148,6 +150,7 @@ impl<'m> Audit<'m> {
                 .collect(),
             pending: None,
             after_hours: std::collections::HashMap::new(),
+            bookings: std::collections::HashMap::new(),
             finished: None,
             problems: Vec::new(),
         }
@@ -477,6 +480,8 @@ impl Recorder for Audit<'_> {
         self.event(t, None);
         self.stats.office_arrival(t, office, client);
         let Some(id) = self.track(client) else { return };
+        // A booked client sent on from a full office lost its appointment: a walk-in here.
+        self.clients[id].booked = client.is_booked();
         let model = self.model;
         let state = &self.offices[office];
         let (present, waiting, mut door) = (state.present, state.waiting, state.door);
@@ -619,6 +624,12 @@ impl Recorder for Audit<'_> {
         }
         if client.reserved && !client.is_booked() {
             self.problem(format!("walk-in {id} was served at a counter reserved for bookings"));
+        }
+        if !(client.created <= client.left && client.left <= client.arrived) {
+            self.problem(format!(
+                "client {id} left at {} (created {}, arrived {}): travel out of order",
+                client.left, client.created, client.arrived
+            ));
         }
         if client.is_booked() {
             let earliest = (client.slot - self.model.services[client.service as usize].early).max(client.created);
@@ -773,14 +784,21 @@ impl Recorder for Audit<'_> {
                     let day = (slot / DAY).floor();
                     let tod = slot - day * DAY;
                     let slots = &cal.days[model.calendar.weekday_of_day(day as i64)];
-                    let published = slots.iter().any(|s| (s.start - tod).abs() < 1e-6 && s.clients > 0);
+                    let published = slots.iter().find(|s| (s.start - tod).abs() < 1e-6 && s.clients > 0);
                     let ahead = day - (t / DAY).floor();
-                    (!published || ahead > f64::from(cal.days_ahead)).then(|| {
-                        format!(
+                    let taken = self.bookings.entry((office, slot.to_bits())).or_insert(0);
+                    *taken += 1;
+                    match published {
+                        Some(p) if ahead <= f64::from(cal.days_ahead) && *taken > p.clients => Some(format!(
+                            "is booking {} of slot {slot} at office {office}, which takes {}",
+                            *taken, p.clients
+                        )),
+                        Some(_) if ahead <= f64::from(cal.days_ahead) => None,
+                        _ => Some(format!(
                             "got slot {slot} at office {office}, not a published slot within {} days",
                             cal.days_ahead
-                        )
-                    })
+                        )),
+                    }
                 }
             }
         };

@@ -472,6 +472,26 @@ kind = "random"
             "no office that offers it publishes slots",
         ),
         (
+            base("book_share = 0.5", "slots = { length = \"2d\" }", "", ""),
+            "booking.slots.length",
+            "at most a day",
+        ),
+        (
+            base(
+                "book_share = 0.5",
+                "",
+                "hours = \"08:00-09:00\"\nslots = { length = 90 }",
+                "",
+            ),
+            "service[0].book_share",
+            "no office that offers it publishes slots",
+        ),
+        (
+            base("", "serve = \"bogus\"", "", ""),
+            "booking.serve",
+            "allowed: booked-first, reserved",
+        ),
+        (
             base("book_share = 0.5", "max_lead = 0", "", ""),
             "booking.max_lead",
             "more than 0",
@@ -482,4 +502,48 @@ kind = "random"
         let text = err.to_string();
         assert!(err.path == path && text.contains(fragment), "{path}: {text}");
     }
+}
+
+/// `own-office` books the nearest office that takes bookings, not one that publishes no slots.
+#[test]
+fn own_office_skips_offices_without_slots() {
+    let m = model(
+        r#"
+[run]
+horizon = "2d"
+replications = 1
+[arrivals]
+rate = 0.05
+[geography]
+speed_kmh = 20
+[[zone]]
+name = "z"
+location = [0, 0]
+[[service]]
+name = "s"
+duration = { dist = "exponential", mean = 5 }
+book_share = 1
+[[office]]
+name = "near"
+location = [0, 0]
+hours = "08:00-16:00"
+slots = { clients = 0 }
+[[office]]
+name = "far"
+location = [5, 0]
+hours = "08:00-16:00"
+[[policy]]
+kind = "nearest"
+booking = "own-office"
+"#,
+    );
+    let result = run_experiment(&m, &NamedPolicy::from_model(&m), &RunOptions::default()).expect("runs");
+    let report = Report::new(&m, &result);
+    assert_eq!(report.offices[0].booked, 0);
+    assert_eq!(
+        report.offices[1].booked, report.summary[0].arrived,
+        "every client booked the far office"
+    );
+    // A 15-minute trip: nobody arrives sooner than it can travel.
+    assert!(result.policies[0].replications[0].travel_mean.expect("travel") >= 15.0 - 1e-9);
 }

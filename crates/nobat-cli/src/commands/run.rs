@@ -56,7 +56,7 @@ pub fn summary_cells(r: &SummaryRow) -> Vec<String> {
     vec![
         r.policy.clone(),
         r.served.to_string(),
-        (r.abandoned + r.balked + r.blocked + r.turned_away).to_string(),
+        (r.abandoned + r.balked + r.blocked + r.turned_away + r.no_shows).to_string(),
         with_ci(short(r.wait_mean), short(r.wait_mean_ci95)),
         short(r.wait_p90).text(),
         short(r.wait_p99).text(),

@@ -172,6 +172,7 @@ struct Simulation<'m> {
     compliance_rng: SimRng,
     balk_rng: SimRng,
     booking_rng: SimRng,
+    booking_choice_rng: SimRng,
     choice_rng: SimRng,
     next_id: u64,
 }
@@ -283,6 +284,7 @@ impl<'m> Simulation<'m> {
             compliance_rng: stream(StreamKind::Compliance),
             balk_rng: stream(StreamKind::Balk),
             booking_rng: stream(StreamKind::Booking),
+            booking_choice_rng: stream(StreamKind::BookingChoice),
             choice_rng: stream(StreamKind::Choice),
             next_id: 0,
         }
@@ -463,24 +465,26 @@ impl<'m> Simulation<'m> {
         let service = client.service as usize;
         self.offers.clear();
         for (&office, &at) in table.for_origin(origin).iter().zip(table.locations_for(origin)) {
-            if !model.offices[office].offers[service] {
+            if !model.offices[office].offers[service] || !book.takes_bookings(office) {
                 continue;
             }
-            let free = book.earliest_free(office, t, latest);
+            // Only slots the client can reach in time are offered.
+            let travel = model.geography.map_or(0.0, |g| g.travel_time(point, at));
+            let free = book.earliest_free(office, t, t + travel, latest);
             self.offers.push(SlotOffer {
                 office,
                 time: free.map_or(f64::INFINITY, |f| f.time),
-                travel: model.geography.map_or(0.0, |g| g.travel_time(point, at)),
+                travel,
                 day_booked: free.map_or(0, |f| f.day_booked),
                 day_clients: free.map_or(0, |f| f.day_clients),
             });
         }
-        let Some(k) = self.setup.booking.choose(t, &self.offers, &mut self.choice_rng) else {
+        let Some(k) = self.setup.booking.choose(t, &self.offers, &mut self.booking_choice_rng) else {
             return false;
         };
         let offer = self.offers[k];
         let office = offer.office;
-        if let Some(free) = book.earliest_free(office, t, latest) {
+        if let Some(free) = book.earliest_free(office, t, t + offer.travel, latest) {
             book.book(office, &free);
         }
         client.office = office as u32;
@@ -490,7 +494,10 @@ impl<'m> Simulation<'m> {
             recorder.no_show(t, office, client);
             return true;
         }
-        let arrival = (offer.time - sv.early + late).max(t);
+        // It cannot arrive before it can travel there, nor on the day before its slot's.
+        let slot_day = (offer.time / DAY).floor() * DAY;
+        let arrival = (offer.time - sv.early + late).max(t + offer.travel).max(slot_day);
+        // (`max` only mends rounding: the arrival is at least `t + travel`.)
         client.left = (arrival - offer.travel).max(t);
         // The office's hours must run until the slot, even past the horizon.
         let slot_day_end = ((offer.time / DAY).floor() + 1.0) * DAY;
@@ -677,6 +684,8 @@ impl<'m> Simulation<'m> {
                     let c = self.slab.get_mut(handle);
                     c.redirected = true;
                     c.office = next as u32;
+                    // Its appointment was at the full office: elsewhere it is a walk-in.
+                    c.slot = f64::NAN;
                     self.en_route[next] += 1;
                     self.events.push(t + travel, Phase::OfficeArrival, handle);
                     return Ok(());
@@ -734,6 +743,9 @@ impl<'m> Simulation<'m> {
         // After a shift ends, more counters may still be finishing services than are open.
         if self.busy[office] >= open {
             return None;
+        }
+        if self.reserved.is_empty() {
+            return Some(false);
         }
         let reserved = self.reserved.get(office).map_or(0, |&r| r.min(open));
         let busy_reserved = self.busy_reserved[office];

@@ -1,6 +1,7 @@
 //! [`SlotBook`]: the offices' appointment books during a replication — which slots of the
-//! bookable days are taken — in fixed memory: each office keeps a ring of its bookable days,
-//! reused as days pass, so a year of bookings costs no more than a fortnight.
+//! bookable days are taken — in fixed memory: each office keeps a ring of its bookable days
+//! (`days_ahead + 1`), reused as days pass, so memory depends on how far ahead one can book,
+//! not on the length of the run.
 
 use crate::model::{Booking, Calendar, Slot, DAY};
 
@@ -117,10 +118,16 @@ impl<'m> SlotBook<'m> {
         at
     }
 
-    /// The earliest slot of `office` with room that starts at or after `now` and no later than
-    /// `latest`, within the office's booking window (today, unless same-day booking is off,
-    /// up to its days ahead).
-    pub fn earliest_free(&mut self, office: usize, now: f64, latest: f64) -> Option<FreeSlot> {
+    /// Whether `office` publishes slots.
+    pub fn takes_bookings(&self, office: usize) -> bool {
+        self.booking.calendars[office].is_some()
+    }
+
+    /// The earliest slot of `office` with room that starts at or after `from` (when the client
+    /// can be there) and no later than `latest`, within the office's booking window as seen on
+    /// the day of `now`, when the client asks (today, unless same-day booking is off, up to its
+    /// days ahead).
+    pub fn earliest_free(&mut self, office: usize, now: f64, from: f64, latest: f64) -> Option<FreeSlot> {
         let ahead = match &self.booking.calendars[office] {
             Some(c) => i64::from(c.days_ahead),
             None => return None,
@@ -142,9 +149,9 @@ impl<'m> SlotBook<'m> {
                 continue;
             }
             let mut index = entry.first_free as usize;
-            if day == today {
-                // Slots that have already started cannot be booked.
-                index = index.max(slots.partition_point(|s| day_start + s.start < now));
+            if day_start + DAY > from {
+                // Slots that have started, or start before the client can be there, are out.
+                index = index.max(slots.partition_point(|s| day_start + s.start < from));
             }
             let counts = self.count_base[office]
                 + (day.rem_euclid(i64::from(self.ring[office])) as usize) * self.width[office] as usize;
@@ -216,14 +223,16 @@ mod tests {
         let b = booking(1, true);
         let mut book = SlotBook::new(&b, Calendar::default());
         let mut times = Vec::new();
-        while let Some(free) = book.earliest_free(0, 490.0, f64::INFINITY) {
+        while let Some(free) = book.earliest_free(0, 490.0, 490.0, f64::INFINITY) {
             times.push(free.time);
             book.book(0, &free);
         }
         // 08:00 has started at 08:10: today 08:15, 08:30, 08:45, then tomorrow's four.
         assert_eq!(times, vec![495.0, 510.0, 525.0, 1920.0, 1935.0, 1950.0, 1965.0]);
         // Two days later, the ring entry of day 0 is reused for day 2, empty again.
-        let free = book.earliest_free(0, 2.0 * DAY, f64::INFINITY).expect("day 2 is free");
+        let free = book
+            .earliest_free(0, 2.0 * DAY, 2.0 * DAY, f64::INFINITY)
+            .expect("day 2 is free");
         assert_eq!(free.time, 2.0 * DAY + 480.0);
         assert_eq!((free.day_booked, free.day_clients), (0, 4));
     }
@@ -232,8 +241,8 @@ mod tests {
     fn no_same_day_and_latest() {
         let b = booking(3, false);
         let mut book = SlotBook::new(&b, Calendar::default());
-        let free = book.earliest_free(0, 400.0, f64::INFINITY).expect("tomorrow");
+        let free = book.earliest_free(0, 400.0, 400.0, f64::INFINITY).expect("tomorrow");
         assert_eq!(free.time, DAY + 480.0);
-        assert!(book.earliest_free(0, 400.0, DAY + 479.0).is_none());
+        assert!(book.earliest_free(0, 400.0, 400.0, DAY + 479.0).is_none());
     }
 }

@@ -72,7 +72,11 @@ impl Booking {
         offices: &[Office],
         mean_service: &[f64],
     ) -> Result<Option<Booking>, ScenarioError> {
-        if services.iter().all(|sv| sv.book_share == 0.0) {
+        let books = services.iter().any(|sv| sv.book_share > 0.0);
+        // A `[booking]` section or office slots are checked even when nobody books (a sweep
+        // may start from `book_share = 0`), so a mistake shows at once, not at a later point.
+        let written = s.booking.is_some() || s.offices.iter().any(|o| o.slots.is_some());
+        if !books && !written {
             return Ok(None);
         }
         let section = s.booking.clone().unwrap_or_default();
@@ -185,6 +189,9 @@ impl Booking {
                 }
             }
         }
+        if !books {
+            return Ok(None);
+        }
         Ok(Some(Booking {
             calendars,
             same_day,
@@ -246,7 +253,12 @@ impl SlotCalendar {
                 format!("must be at most {MAX_DAYS_AHEAD} days, got {days_ahead}"),
             ));
         }
-        let days = std::array::from_fn(|d| Self::cut(&office.hours.days[d], length, rules, overbook));
+        let days: [Vec<Slot>; 7] = std::array::from_fn(|d| Self::cut(&office.hours.days[d], length, rules, overbook));
+        // Slots longer than every opening (or overbooking rounded to nothing) leave nothing to
+        // book: the office takes no bookings.
+        if days.iter().flatten().all(|s| s.clients == 0) {
+            return Ok(None);
+        }
         Ok(Some(SlotCalendar {
             days,
             days_ahead,
