@@ -15,25 +15,11 @@ pub const CITY_CLIENTS: f64 = 200_000.0;
 pub fn city(offices: usize) -> Model {
     let side = (offices as f64).sqrt().ceil() as usize;
     let rate = 0.9 * 2.0 * offices as f64;
-    let mut src = format!(
-        r#"
-        [run]
-        horizon = {horizon}
-        replications = 1
-        [arrivals]
-        rate = {rate}
-        [geography]
-        speed_kmh = 20
-        overhead = 5
-        [[service]]
-        name = "s"
-        duration = {{ dist = "exponential", mean = 1.0 }}
-        [[policy]]
-        kind = "travel-plus-wait"
-        candidates = 10
-        travel_weight = 0.2
-        "#,
-        horizon = CITY_CLIENTS / rate,
+    let mut src = source(
+        CITY_CLIENTS / rate,
+        rate,
+        "[geography]\nspeed_kmh = 20\noverhead = 5",
+        "kind = \"travel-plus-wait\"\ncandidates = 10\ntravel_weight = 0.2",
     );
     for i in 0..offices {
         src.push_str(&format!(
@@ -64,22 +50,20 @@ pub fn target_model(offices: usize, horizon: f64) -> Model {
         (5, "shortest-queue")
     };
     let rate = 0.9 * (offices * counters) as f64;
-    let mut src = format!(
-        r#"
-        [run]
-        horizon = {horizon}
-        replications = 1
-        [arrivals]
-        rate = {rate}
-        [[service]]
-        name = "s"
-        duration = {{ dist = "exponential", mean = 1.0 }}
-        [[policy]]
-        kind = "{policy}"
-        "#
-    );
+    let mut src = source(horizon, rate, "", &format!("kind = \"{policy}\""));
     for i in 0..offices {
         src.push_str(&format!("[[office]]\nname = \"O{i}\"\ncounters = {counters}\n"));
     }
     scenario::load(&src).expect("valid scenario")
+}
+
+/// A one-replication scenario of Poisson arrivals at `rate` per minute until `horizon`,
+/// exponential service of mean 1 minute, `extra` sections, and one policy given by its keys;
+/// the offices (and zones) are appended by the caller.
+fn source(horizon: f64, rate: f64, extra: &str, policy: &str) -> String {
+    format!(
+        "[run]\nhorizon = {horizon}\nreplications = 1\n[arrivals]\nrate = {rate}\n{extra}\n\
+         [[service]]\nname = \"s\"\nduration = {{ dist = \"exponential\", mean = 1.0 }}\n\
+         [[policy]]\n{policy}\n"
+    )
 }
