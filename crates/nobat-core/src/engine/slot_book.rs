@@ -148,19 +148,16 @@ impl<'m> SlotBook<'m> {
             if entry.booked >= entry.clients {
                 continue;
             }
-            let mut index = entry.first_free as usize;
-            if day_start + DAY > from {
-                // Slots that have started, or start before the client can be there, are out.
-                index = index.max(slots.partition_point(|s| day_start + s.start < from));
-            }
+            // Slots that have started, or start before the client can be there, are out.
+            let first = (entry.first_free as usize).max(slots.partition_point(|s| day_start + s.start < from));
             let counts = self.count_base[office]
                 + (day.rem_euclid(i64::from(self.ring[office])) as usize) * self.width[office] as usize;
-            while index < slots.len() {
-                let time = day_start + slots[index].start;
+            for (index, slot) in slots.iter().enumerate().skip(first) {
+                let time = day_start + slot.start;
                 if time > latest {
                     return None;
                 }
-                if self.counts[counts + index] < slots[index].clients {
+                if self.counts[counts + index] < slot.clients {
                     return Some(FreeSlot {
                         day,
                         index: index as u32,
@@ -169,7 +166,6 @@ impl<'m> SlotBook<'m> {
                         day_clients: entry.clients,
                     });
                 }
-                index += 1;
             }
         }
         None
@@ -235,6 +231,19 @@ mod tests {
             .expect("day 2 is free");
         assert_eq!(free.time, 2.0 * DAY + 480.0);
         assert_eq!((free.day_booked, free.day_clients), (0, 4));
+    }
+
+    /// Regression: a client asking late in the day whose trip ends after midnight was offered
+    /// today's first slot, long gone.
+    #[test]
+    fn a_trip_past_midnight_skips_today() {
+        let b = booking(1, true);
+        let mut book = SlotBook::new(&b, Calendar::default());
+        let free = book.earliest_free(0, 1430.0, 1450.0, f64::INFINITY).expect("tomorrow");
+        assert_eq!(free.time, DAY + 480.0);
+        // Asked at 08:05 with a 20-minute trip: 08:30 is the first slot it can reach.
+        let free = book.earliest_free(0, 485.0, 505.0, f64::INFINITY).expect("today");
+        assert_eq!(free.time, 510.0);
     }
 
     #[test]
