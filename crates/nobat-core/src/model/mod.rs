@@ -144,6 +144,11 @@ pub struct Model {
     pub booking: Option<Booking>,
 }
 
+/// The most clients one replication may be expected to create (rate times horizon). Beyond it a
+/// run would take days (nobat simulates some millions of clients a second) and a huge horizon or
+/// rate is almost surely a typo; refusing it up front beats a run that never ends.
+pub const MAX_EXPECTED_CLIENTS: f64 = 1e10;
+
 /// The most counters an office may have: beyond it a scenario is surely a typo, and memory is
 /// reserved per counter.
 pub const MAX_COUNTERS: u32 = 100_000;
@@ -202,6 +207,24 @@ impl Model {
                 format!(
                     "no client would arrive between the warm-up ({} min) and the horizon ({} min): the arrival rates are 0 then",
                     run.warmup, run.horizon
+                ),
+            ));
+        }
+        let expected: f64 = demand
+            .sources
+            .iter()
+            .map(|src| src.profile.expected_arrivals(run.horizon))
+            .sum();
+        if !(expected <= MAX_EXPECTED_CLIENTS) {
+            return Err(ScenarioError::at(
+                "run.horizon",
+                format!(
+                    "with these arrival rates a replication would create {}, more than the {MAX_EXPECTED_CLIENTS:.0e} a run can simulate in reasonable time: shorten the horizon or lower the rates",
+                    if expected.is_finite() {
+                        format!("about {expected:.3e} clients")
+                    } else {
+                        "more clients than a number can hold".to_string()
+                    }
                 ),
             ));
         }

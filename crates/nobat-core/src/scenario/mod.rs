@@ -338,6 +338,6 @@ pub fn load_with(
     source: &str,
     read: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<crate::model::Model, ScenarioError> {
-    let scenario = Scenario::from_toml(source)?;
-    crate::model::Model::from_scenario_with(&scenario, read).map_err(|e| e.locate_in(source))
+    let scenario = Scenario::from_toml(source).map_err(ScenarioError::with_suggestion)?;
+    crate::model::Model::from_scenario_with(&scenario, read).map_err(|e| e.locate_in(source).with_suggestion())
 }
