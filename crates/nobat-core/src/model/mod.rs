@@ -215,7 +215,7 @@ impl Model {
             .iter()
             .map(|src| src.profile.expected_arrivals(run.horizon))
             .sum();
-        if !(expected <= MAX_EXPECTED_CLIENTS) {
+        if expected.is_nan() || expected > MAX_EXPECTED_CLIENTS {
             return Err(ScenarioError::at(
                 "run.horizon",
                 format!(
