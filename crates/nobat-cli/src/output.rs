@@ -7,8 +7,19 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// The reports were not put in place because Ctrl-C was pressed while they were written.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted while writing the reports: none was put in place")]
+pub struct Interrupted;
+
 /// Writes every report file of `report` into `dir`, creating it if needed.
+///
+/// All or nothing: every file is written and flushed under a temporary name first, and only
+/// then are all renamed into place. On any failure, or if Ctrl-C was pressed meanwhile
+/// ([`Interrupted`]), the temporary files are removed, the folder is removed again if this call
+/// created it (and it is still empty), and no other file is touched.
 pub fn write_reports(dir: &Path, report: &Report) -> anyhow::Result<Vec<PathBuf>> {
+    let existed = dir.exists();
     fs::create_dir_all(dir).with_context(|| format!("cannot create the output folder {}", dir.display()))?;
     let mut staged = Vec::new();
     let result = (|| -> anyhow::Result<()> {
@@ -21,19 +32,35 @@ pub fn write_reports(dir: &Path, report: &Report) -> anyhow::Result<Vec<PathBuf>
                 .write_csv(name, &mut out)
                 .with_context(|| format!("cannot write {}", tmp.display()))?;
             out.flush().with_context(|| format!("cannot write {}", tmp.display()))?;
+            if crate::interrupt::requested() {
+                return Err(Interrupted.into());
+            }
         }
         Ok(())
     })();
     if let Err(e) = result {
-        for (tmp, _) in &staged {
-            let _ = fs::remove_file(tmp);
-        }
+        discard(dir, existed, &staged);
         return Err(e);
     }
     let mut written = Vec::new();
-    for (tmp, target) in staged {
-        fs::rename(&tmp, &target).with_context(|| format!("cannot move {} into place", target.display()))?;
-        written.push(target);
+    for (i, (tmp, target)) in staged.iter().enumerate() {
+        if let Err(e) = fs::rename(tmp, target) {
+            // Files already renamed stay (they are complete); the rest is not left behind.
+            discard(dir, true, &staged[i..]);
+            return Err(e).with_context(|| format!("cannot move {} into place", target.display()));
+        }
+        written.push(target.clone());
     }
     Ok(written)
+}
+
+/// Removes the temporary files of `staged`, and `dir` if this run created it and it is empty.
+fn discard(dir: &Path, existed: bool, staged: &[(PathBuf, PathBuf)]) {
+    for (tmp, _) in staged {
+        let _ = fs::remove_file(tmp);
+    }
+    if !existed {
+        // `remove_dir` refuses a folder that is not empty: files nobat did not write are safe.
+        let _ = fs::remove_dir(dir);
+    }
 }

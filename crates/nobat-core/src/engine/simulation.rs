@@ -221,7 +221,15 @@ where
     P: AllocationPolicy + ?Sized,
     R: Recorder,
 {
-    run_replication_with(model, replication, seed, setup, &RunControl::default(), policy, recorder)
+    run_replication_with(
+        model,
+        replication,
+        seed,
+        setup,
+        &RunControl::default(),
+        policy,
+        recorder,
+    )
 }
 
 /// Like [`run_replication`], stopped early as `control` says: [`SimulationError::Interrupted`]
@@ -415,9 +423,10 @@ impl<'m> Simulation<'m> {
     fn too_many(&self, t: f64, limit: usize) -> SimulationError {
         let busiest = (0..self.present.len()).max_by_key(|&i| (self.present[i], std::cmp::Reverse(i)));
         let (place, at_place) = match busiest {
-            Some(i) if !self.setup.pooled || self.present[i] >= self.pool_waiting => {
-                (format!("office `{}`", self.model.offices[i].name), u64::from(self.present[i]))
-            }
+            Some(i) if !self.setup.pooled || self.present[i] >= self.pool_waiting => (
+                format!("office `{}`", self.model.offices[i].name),
+                u64::from(self.present[i]),
+            ),
             _ => ("the pooled queue".to_string(), u64::from(self.pool_waiting)),
         };
         let minute_of_day = (t % DAY).floor() as u64;

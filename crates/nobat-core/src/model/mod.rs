@@ -420,9 +420,7 @@ impl Model {
         for sv in &mut services {
             // Every priority is in the list it was collected from: `Err` cannot happen, and
             // its insertion point would be the same index anyway.
-            sv.level = priorities
-                .binary_search(&sv.priority)
-                .unwrap_or_else(|i| i);
+            sv.level = priorities.binary_search(&sv.priority).unwrap_or_else(|i| i);
         }
         Ok(services)
     }

@@ -92,10 +92,22 @@ fn plain_types(message: &str) -> String {
         ("expected u64", "expected a whole number of 0 or more"),
         ("expected i64", "expected a whole number"),
         ("expected f64", "expected a number"),
-        ("expected struct DistSpec", "expected a distribution such as `{ dist = \"exponential\", mean = 5 }`"),
-        ("expected struct SlotSection", "expected a table such as `{ length = 15, clients = 1 }`"),
-        ("expected struct ScheduleEntry", "expected a piece such as `{ from = \"08:00\", to = \"10:00\", per_hour = 60 }`"),
-        ("expected struct ShiftEntry", "expected a shift such as `{ from = \"08:00\", to = \"12:00\", counters = 2 }`"),
+        (
+            "expected struct DistSpec",
+            "expected a distribution such as `{ dist = \"exponential\", mean = 5 }`",
+        ),
+        (
+            "expected struct SlotSection",
+            "expected a table such as `{ length = 15, clients = 1 }`",
+        ),
+        (
+            "expected struct ScheduleEntry",
+            "expected a piece such as `{ from = \"08:00\", to = \"10:00\", per_hour = 60 }`",
+        ),
+        (
+            "expected struct ShiftEntry",
+            "expected a shift such as `{ from = \"08:00\", to = \"12:00\", counters = 2 }`",
+        ),
         ("expected a sequence", "expected a list `[...]`"),
         ("expected a string", "expected a string in quotes"),
     ];
