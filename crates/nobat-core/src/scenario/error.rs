@@ -115,6 +115,11 @@ fn plain_types(message: &str) -> String {
     for (serde, plain) in NAMES {
         out = out.replace(serde, plain);
     }
+    // Any other section: `expected struct RunSection` is a table to the user.
+    if let Some(i) = out.find("expected struct ") {
+        out.replace_range(i.., "expected a table");
+    }
+    out = out.replace("invalid type: map", "invalid type: a table");
     if out.starts_with("data did not match any variant of untagged enum Hours") {
         out = "expected opening hours: a string such as \"08:00-14:00\" or a table by weekday such as { default = \"08:00-14:00\", fri = \"closed\" }".into();
     }
