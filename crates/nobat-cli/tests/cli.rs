@@ -448,6 +448,189 @@ mod bad_input {
             .assert()
             .code(2);
     }
+
+    /// One case of the corpus: the file, the fragment its message must contain, and its key
+    /// path when the message has one.
+    struct Case {
+        path: PathBuf,
+        expect: String,
+        key: Option<String>,
+    }
+
+    /// The corpus in `tests/bad_inputs`: each `.toml` file starts with `# expect: FRAGMENT` and
+    /// optionally `# path: KEY.PATH`; the `.csv` files are origins files they name.
+    fn corpus() -> Vec<Case> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_inputs");
+        let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .map(|path| {
+                let text = fs::read_to_string(&path).unwrap();
+                let header = |tag: &str| {
+                    text.lines()
+                        .find_map(|l| l.strip_prefix(tag))
+                        .map(|v| v.trim().to_string())
+                };
+                let expect =
+                    header("# expect:").unwrap_or_else(|| panic!("{} has no `# expect:` line", path.display()));
+                Case {
+                    key: header("# path:"),
+                    expect,
+                    path,
+                }
+            })
+            .collect()
+    }
+
+    /// What is wrong with nobat's answer to a bad input, if anything: exit code 2, a message
+    /// naming the file, the place (line and column, or key path) and the expected fragment, no
+    /// panic, and no file written in the output folder.
+    fn judge(name: &str, expect: &str, key: Option<&str>, args: &[&std::ffi::OsStr], out: &Path) -> Option<String> {
+        let before = listing(out);
+        let output = nobat()
+            .args(args)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let mut wrong = Vec::new();
+        if output.status.code() != Some(2) {
+            wrong.push(format!("exit {:?}, not 2", output.status.code()));
+        }
+        if stderr.contains("panicked") {
+            wrong.push("panicked".into());
+        }
+        if !stderr.contains(name) {
+            wrong.push("does not name the file".into());
+        }
+        if !stderr.contains(expect) {
+            wrong.push(format!("lacks `{expect}`"));
+        }
+        let located = stderr
+            .split(name)
+            .nth(1)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .is_some_and(|rest| rest.split(':').take(2).all(|n| n.parse::<u32>().is_ok()));
+        match key {
+            Some(k) if !stderr.contains(&format!("`{k}`")) => wrong.push(format!("does not name `{k}`")),
+            None if !located => wrong.push("has neither a line:column nor a key path".into()),
+            _ => {}
+        }
+        if listing(out) != before {
+            wrong.push("changed the output folder".into());
+        }
+        (!wrong.is_empty()).then(|| {
+            format!(
+                "{}: {} -- stderr: {stderr}",
+                args[0].to_string_lossy(),
+                wrong.join(", ")
+            )
+        })
+    }
+
+    /// The names in `dir` (empty when it does not exist), sorted.
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn corpus_of_bad_inputs_is_refused_cleanly() {
+        let cases = corpus();
+        assert!(cases.len() >= 60, "the corpus has only {} files", cases.len());
+        let tmp = tempfile::tempdir().unwrap();
+        // A folder the user already had, with a file of its own: it must stay as it was.
+        let existing = tmp.path().join("existing");
+        fs::create_dir(&existing).unwrap();
+        fs::write(existing.join("notes.txt"), "mine").unwrap();
+        let mut failures = Vec::new();
+        for (i, case) in cases.iter().enumerate() {
+            let name = case.path.file_name().unwrap().to_str().unwrap();
+            let fresh = tmp.path().join(format!("out-{i}"));
+            let out = if i % 2 == 0 { &fresh } else { &existing };
+            let check = [std::ffi::OsStr::new("check"), case.path.as_os_str()];
+            let run = [
+                std::ffi::OsStr::new("run"),
+                case.path.as_os_str(),
+                std::ffi::OsStr::new("--out"),
+                out.as_os_str(),
+            ];
+            for args in [&check[..], &run[..]] {
+                if let Some(f) = judge(name, &case.expect, case.key.as_deref(), args, out) {
+                    failures.push(format!("{name}: {f}"));
+                }
+            }
+            assert!(!fresh.exists(), "{name}: an output folder was created");
+        }
+        assert_eq!(listing(&existing), ["notes.txt"]);
+        assert_eq!(fs::read_to_string(existing.join("notes.txt")).unwrap(), "mine");
+        assert!(
+            failures.is_empty(),
+            "{} of {} cases failed:\n{}",
+            failures.len(),
+            cases.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn files_that_are_not_scenarios_are_refused_cleanly() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let mut cases: Vec<(PathBuf, &str)> = Vec::new();
+        let mut file = |name: &str, bytes: &[u8], expect: &'static str| {
+            let path = tmp.path().join(name);
+            fs::write(&path, bytes).unwrap();
+            cases.push((path, expect));
+        };
+        file(
+            "latin1.toml",
+            b"name = \"caf\xe9\"\n",
+            "is not UTF-8 text (invalid byte at offset 11)",
+        );
+        file("binary.toml", &[0xff, 0xfe, 0x00, 0x01, 0x80], "is not UTF-8 text");
+        file("empty.toml", b"", "the file is empty");
+        file("blank.toml", b"  \n\t\n", "the file is empty");
+        file("comments.toml", b"# just a comment\n", "missing field `run`");
+        file("nul.toml", b"name = \"a\0b\"\n", "invalid");
+        let folder = tmp.path().join("folder.toml");
+        fs::create_dir(&folder).unwrap();
+        cases.push((folder, "is a folder, not a scenario file"));
+        cases.push((tmp.path().join("missing.toml"), "cannot read the scenario"));
+        let mut failures = Vec::new();
+        for (path, expect) in &cases {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            for verb in ["check", "run"] {
+                let mut command = nobat();
+                command.arg(verb).arg(path);
+                if verb == "run" {
+                    command.arg("--out").arg(&out);
+                }
+                let output = command.output().unwrap();
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                if output.status.code() != Some(2)
+                    || !stderr.contains(name)
+                    || !stderr.contains(expect)
+                    || stderr.contains("panicked")
+                {
+                    failures.push(format!("{verb} {name}: exit {:?}: {stderr}", output.status.code()));
+                }
+            }
+        }
+        assert!(!out.exists(), "an output folder was created");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
 }
 
 mod appointments {

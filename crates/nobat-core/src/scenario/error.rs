@@ -55,8 +55,11 @@ impl ScenarioError {
     /// Converts a TOML syntax or type error, keeping its place in the file.
     pub(crate) fn from_toml(error: &toml::de::Error, source: &str) -> Self {
         let location = error.span().map(|s| Location::of_offset(source, s.start));
+        // A span over the whole document is the top level (a missing top-level key): the
+        // table that happens to start the file is not the place.
         let path = error
             .span()
+            .filter(|s| !(s.start == 0 && s.end >= source.trim_end().len()))
             .and_then(|s| super::locate::path_at(source, s.start))
             .unwrap_or_default();
         ScenarioError {
