@@ -38,6 +38,15 @@ pub fn write_reports(dir: &Path, report: &Report) -> anyhow::Result<Vec<PathBuf>
         }
         Ok(())
     })();
+    // A rename cannot replace a folder: find that before anything is put in place, so that
+    // the set goes in whole or not at all.
+    let result = result.and_then(|()| match staged.iter().find(|(_, target)| target.is_dir()) {
+        Some((_, target)) => Err(anyhow::anyhow!(
+            "cannot write {}: a folder of that name is in the way",
+            target.display()
+        )),
+        None => Ok(()),
+    });
     if let Err(e) = result {
         discard(dir, existed, &staged);
         return Err(e);
