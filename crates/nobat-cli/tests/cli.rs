@@ -573,8 +573,6 @@ mod bad_input {
             }
             assert!(!fresh.exists(), "{name}: an output folder was created");
         }
-        assert_eq!(listing(&existing), ["notes.txt"]);
-        assert_eq!(fs::read_to_string(existing.join("notes.txt")).unwrap(), "mine");
         assert!(
             failures.is_empty(),
             "{} of {} cases failed:\n{}",
@@ -582,6 +580,8 @@ mod bad_input {
             cases.len(),
             failures.join("\n")
         );
+        assert_eq!(listing(&existing), ["notes.txt"]);
+        assert_eq!(fs::read_to_string(existing.join("notes.txt")).unwrap(), "mine");
     }
 
     #[test]

@@ -55,12 +55,13 @@ impl Geography {
                 ))
             }
         };
-        if !(g.speed_kmh.is_finite() && g.speed_kmh > 0.0) {
+        // Slower than a metre an hour, trips across a city take longer than time can count.
+        if !(g.speed_kmh.is_finite() && g.speed_kmh >= 1e-3) {
             return Err(ScenarioError::at(
                 "geography.speed_kmh",
                 format!(
-                    "must be a finite number greater than 0 (km per hour), got {}",
-                    g.speed_kmh
+                    "must be a finite number of at least 0.001 (km per hour), got {}",
+                    show(g.speed_kmh)
                 ),
             ));
         }
@@ -172,11 +173,20 @@ pub(crate) struct Demand {
     pub sources: Vec<ArrivalSource>,
 }
 
-fn finite_point(p: &[f64], path: String) -> Result<(), ScenarioError> {
-    match p.iter().find(|v| !v.is_finite()) {
+use crate::scenario::show;
+
+/// The largest coordinate, in km from the origin: far beyond any city (the Earth is 40,000 km
+/// around), small enough that distances and travel times stay finite.
+pub const MAX_KM: f64 = 1e5;
+
+pub(crate) fn finite_point(p: &[f64], path: String) -> Result<(), ScenarioError> {
+    match p.iter().find(|v| !(v.is_finite() && v.abs() <= MAX_KM)) {
         Some(v) => Err(ScenarioError::at(
             path,
-            format!("coordinates must be finite numbers (km), got {v}"),
+            format!(
+                "coordinates must be finite numbers (km) between -{MAX_KM} and {MAX_KM}, got {}",
+                show(*v)
+            ),
         )),
         None => Ok(()),
     }
@@ -405,8 +415,11 @@ fn parse_origins(text: &str, file: &str) -> Result<OriginsFile, ScenarioError> {
         let number = |i: usize, what: &str| -> Result<f64, ScenarioError> {
             let cell = record.get(i).unwrap_or("");
             match cell.parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(v),
-                _ => Err(err(line, format!("`{what}` must be a finite number, got `{cell}`"))),
+                Ok(v) if v.is_finite() && v.abs() <= MAX_KM => Ok(v),
+                _ => Err(err(
+                    line,
+                    format!("`{what}` must be a finite number between -{MAX_KM} and {MAX_KM}, got `{cell}`"),
+                )),
             }
         };
         let point = [number(x, "x_km")?, number(y, "y_km")?];

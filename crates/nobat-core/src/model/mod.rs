@@ -449,10 +449,14 @@ impl Model {
                     ));
                 }
                 let speed = o.speed.unwrap_or(1.0);
-                if !(speed.is_finite() && speed > 0.0) {
+                // A speed near 0 makes service durations infinite: a thousandth is slow enough.
+                if !(speed.is_finite() && speed >= 1e-3) {
                     return Err(at(
                         "speed",
-                        format!("must be a finite number greater than 0, got {speed}"),
+                        format!(
+                            "must be a finite number of at least 0.001, got {}",
+                            crate::scenario::show(speed)
+                        ),
                     ));
                 }
                 let is_virtual = o.is_virtual.unwrap_or(false);
@@ -464,12 +468,9 @@ impl Model {
                         ))
                     }
                     (None, _, true) | (None, false, false) => None,
-                    (Some(p), true, false) if p.iter().all(|v| v.is_finite()) => Some(p),
                     (Some(p), true, false) => {
-                        return Err(at(
-                            "location",
-                            format!("coordinates must be finite numbers (km), got {p:?}"),
-                        ))
+                        geography::finite_point(&p, format!("{path}.location"))?;
+                        Some(p)
                     }
                     (None, true, false) => {
                         return Err(at(

@@ -9,7 +9,8 @@ mod locate;
 mod units;
 
 pub use error::{Location, ScenarioError};
-pub use units::{parse_time, Minutes, TIME_FORMS};
+pub(crate) use units::show;
+pub use units::{parse_time, Minutes, MAX_MINUTES, TIME_FORMS};
 
 use serde::Deserialize;
 
