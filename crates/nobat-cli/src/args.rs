@@ -153,6 +153,12 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results are identical for any value.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..1025))]
     pub threads: Option<u32>,
+    /// Stop with an error when more clients than this are in the system at once in a
+    /// replication (at offices, travelling, or waiting for a booked slot): an unstable scenario
+    /// would otherwise grow its queues until memory runs out.
+    #[arg(long, value_name = "N", default_value_t = nobat_core::engine::RunControl::DEFAULT_MAX_IN_SYSTEM as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_in_system: u64,
     #[command(flatten)]
     pub set: SetArgs,
 }

@@ -9,6 +9,8 @@ pub enum CliError {
     Input(String),
     /// Something else failed (I/O on the output folder, the simulation itself).
     Failure(anyhow::Error),
+    /// Ctrl-C stopped the command before it finished; nothing was written.
+    Interrupted,
 }
 
 impl CliError {
@@ -17,6 +19,8 @@ impl CliError {
         match self {
             CliError::Input(_) => 2,
             CliError::Failure(_) => 1,
+            // 128 + SIGINT, as a shell reports a process ended by Ctrl-C.
+            CliError::Interrupted => 130,
         }
     }
 }
@@ -26,6 +30,21 @@ impl fmt::Display for CliError {
         match self {
             CliError::Input(m) => f.write_str(m),
             CliError::Failure(e) => write!(f, "{e:#}"),
+            CliError::Interrupted => f.write_str("interrupted: stopped before the end, no report written"),
+        }
+    }
+}
+
+impl CliError {
+    /// The error of a simulation of `scenario` that did not finish. A runaway scenario is bad
+    /// input (exit 2): it is unstable as written, and the user fixes it in the file or with
+    /// `--max-in-system`.
+    pub fn from_simulation(scenario: &std::path::Path, e: nobat_core::engine::SimulationError) -> Self {
+        use nobat_core::engine::SimulationError as E;
+        match e {
+            E::Interrupted => CliError::Interrupted,
+            e @ E::TooManyClients { .. } => CliError::Input(format!("{}: {e}", scenario.display())),
+            e => CliError::Failure(anyhow::Error::new(e).context(format!("simulating {}", scenario.display()))),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! `nobat`: run scenario files of service-office networks and write wait-time reports.
 //!
-//! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 any other failure.
+//! Exit codes: 0 success, 2 bad input (scenario or arguments, including an unstable scenario
+//! that exceeds `--max-in-system`), 130 interrupted by Ctrl-C, 1 any other failure.
 
 mod args;
 mod commands;
 mod error;
 mod input;
+mod interrupt;
 mod output;
 mod table;
 

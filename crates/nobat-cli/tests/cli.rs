@@ -448,6 +448,189 @@ mod bad_input {
             .assert()
             .code(2);
     }
+
+    /// One case of the corpus: the file, the fragment its message must contain, and its key
+    /// path when the message has one.
+    struct Case {
+        path: PathBuf,
+        expect: String,
+        key: Option<String>,
+    }
+
+    /// The corpus in `tests/bad_inputs`: each `.toml` file starts with `# expect: FRAGMENT` and
+    /// optionally `# path: KEY.PATH`; the `.csv` files are origins files they name.
+    fn corpus() -> Vec<Case> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_inputs");
+        let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .map(|path| {
+                let text = fs::read_to_string(&path).unwrap();
+                let header = |tag: &str| {
+                    text.lines()
+                        .find_map(|l| l.strip_prefix(tag))
+                        .map(|v| v.trim().to_string())
+                };
+                let expect =
+                    header("# expect:").unwrap_or_else(|| panic!("{} has no `# expect:` line", path.display()));
+                Case {
+                    key: header("# path:"),
+                    expect,
+                    path,
+                }
+            })
+            .collect()
+    }
+
+    /// What is wrong with nobat's answer to a bad input, if anything: exit code 2, a message
+    /// naming the file, the place (line and column, or key path) and the expected fragment, no
+    /// panic, and no file written in the output folder.
+    fn judge(name: &str, expect: &str, key: Option<&str>, args: &[&std::ffi::OsStr], out: &Path) -> Option<String> {
+        let before = listing(out);
+        let output = nobat()
+            .args(args)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let mut wrong = Vec::new();
+        if output.status.code() != Some(2) {
+            wrong.push(format!("exit {:?}, not 2", output.status.code()));
+        }
+        if stderr.contains("panicked") {
+            wrong.push("panicked".into());
+        }
+        if !stderr.contains(name) {
+            wrong.push("does not name the file".into());
+        }
+        if !stderr.contains(expect) {
+            wrong.push(format!("lacks `{expect}`"));
+        }
+        let located = stderr
+            .split(name)
+            .nth(1)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .is_some_and(|rest| rest.split(':').take(2).all(|n| n.parse::<u32>().is_ok()));
+        match key {
+            Some(k) if !stderr.contains(&format!("`{k}`")) => wrong.push(format!("does not name `{k}`")),
+            None if !located => wrong.push("has neither a line:column nor a key path".into()),
+            _ => {}
+        }
+        if listing(out) != before {
+            wrong.push("changed the output folder".into());
+        }
+        (!wrong.is_empty()).then(|| {
+            format!(
+                "{}: {} -- stderr: {stderr}",
+                args[0].to_string_lossy(),
+                wrong.join(", ")
+            )
+        })
+    }
+
+    /// The names in `dir` (empty when it does not exist), sorted.
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn corpus_of_bad_inputs_is_refused_cleanly() {
+        let cases = corpus();
+        assert!(cases.len() >= 60, "the corpus has only {} files", cases.len());
+        let tmp = tempfile::tempdir().unwrap();
+        // A folder the user already had, with a file of its own: it must stay as it was.
+        let existing = tmp.path().join("existing");
+        fs::create_dir(&existing).unwrap();
+        fs::write(existing.join("notes.txt"), "mine").unwrap();
+        let mut failures = Vec::new();
+        for (i, case) in cases.iter().enumerate() {
+            let name = case.path.file_name().unwrap().to_str().unwrap();
+            let fresh = tmp.path().join(format!("out-{i}"));
+            let out = if i % 2 == 0 { &fresh } else { &existing };
+            let check = [std::ffi::OsStr::new("check"), case.path.as_os_str()];
+            let run = [
+                std::ffi::OsStr::new("run"),
+                case.path.as_os_str(),
+                std::ffi::OsStr::new("--out"),
+                out.as_os_str(),
+            ];
+            for args in [&check[..], &run[..]] {
+                if let Some(f) = judge(name, &case.expect, case.key.as_deref(), args, out) {
+                    failures.push(format!("{name}: {f}"));
+                }
+            }
+            assert!(!fresh.exists(), "{name}: an output folder was created");
+        }
+        assert!(
+            failures.is_empty(),
+            "{} of {} cases failed:\n{}",
+            failures.len(),
+            cases.len(),
+            failures.join("\n")
+        );
+        assert_eq!(listing(&existing), ["notes.txt"]);
+        assert_eq!(fs::read_to_string(existing.join("notes.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn files_that_are_not_scenarios_are_refused_cleanly() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let mut cases: Vec<(PathBuf, &str)> = Vec::new();
+        let mut file = |name: &str, bytes: &[u8], expect: &'static str| {
+            let path = tmp.path().join(name);
+            fs::write(&path, bytes).unwrap();
+            cases.push((path, expect));
+        };
+        file(
+            "latin1.toml",
+            b"name = \"caf\xe9\"\n",
+            "is not UTF-8 text (invalid byte at offset 11)",
+        );
+        file("binary.toml", &[0xff, 0xfe, 0x00, 0x01, 0x80], "is not UTF-8 text");
+        file("empty.toml", b"", "the file is empty");
+        file("blank.toml", b"  \n\t\n", "the file is empty");
+        file("comments.toml", b"# just a comment\n", "missing field `run`");
+        file("nul.toml", b"name = \"a\0b\"\n", "invalid");
+        let folder = tmp.path().join("folder.toml");
+        fs::create_dir(&folder).unwrap();
+        cases.push((folder, "is a folder, not a scenario file"));
+        cases.push((tmp.path().join("missing.toml"), "cannot read the scenario"));
+        let mut failures = Vec::new();
+        for (path, expect) in &cases {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            for verb in ["check", "run"] {
+                let mut command = nobat();
+                command.arg(verb).arg(path);
+                if verb == "run" {
+                    command.arg("--out").arg(&out);
+                }
+                let output = command.output().unwrap();
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                if output.status.code() != Some(2)
+                    || !stderr.contains(name)
+                    || !stderr.contains(expect)
+                    || stderr.contains("panicked")
+                {
+                    failures.push(format!("{verb} {name}: exit {:?}: {stderr}", output.status.code()));
+                }
+            }
+        }
+        assert!(!out.exists(), "an output folder was created");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
 }
 
 mod appointments {
@@ -786,5 +969,256 @@ mod size {
         assert_eq!(output.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&output.stderr).contains("--max-steps"));
         assert_eq!(rows(&out.path().join("sizing.csv")).len(), 2);
+    }
+}
+
+mod reliability {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// A stable scenario that would take hours: a billion minutes of arrivals.
+    const LONG: &str = r#"
+[run]
+horizon = 1e9
+replications = 8
+[arrivals]
+rate = 0.9
+[[service]]
+name = "s"
+duration = { dist = "exponential", mean = 1.0 }
+[[office]]
+name = "A"
+[[policy]]
+kind = "random"
+"#;
+
+    /// Two offices receiving three clients a minute for two of service capacity, nobody gives up.
+    const UNSTABLE: &str = r#"
+[run]
+horizon = 100000
+replications = 2
+[arrivals]
+rate = 3
+[[service]]
+name = "s"
+duration = { dist = "exponential", mean = 1.0 }
+[[office]]
+name = "A"
+[[office]]
+name = "B"
+[[policy]]
+kind = "shortest-queue"
+"#;
+
+    /// A folder holding a file of the user's, to check that nobat leaves it as it was.
+    fn users_folder(root: &Path) -> PathBuf {
+        let out = root.join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        out
+    }
+
+    fn assert_untouched(out: &Path) {
+        let names: Vec<String> = fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["notes.txt"], "the folder changed");
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn ctrl_c_stops_within_a_second_with_130_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), LONG);
+        let out = users_folder(dir.path());
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("nobat"))
+            .arg("run")
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Let it load the scenario, install its handler and start simulating.
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(child.try_wait().unwrap().is_none(), "the long run ended by itself");
+        let sent = Instant::now();
+        let kill = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if sent.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+                panic!("still running 10 s after Ctrl-C");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let took = sent.elapsed();
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(130), "{stderr}");
+        assert!(stderr.contains("interrupted"), "{stderr}");
+        // A second is the promise; the slack is for a loaded test machine.
+        assert!(took < Duration::from_secs(3), "stopped after {took:?}");
+        assert_untouched(&out);
+    }
+
+    #[test]
+    fn a_runaway_scenario_stops_with_exit_2_naming_office_and_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), UNSTABLE);
+        let out = users_folder(dir.path());
+        let assert = nobat()
+            .arg("run")
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .args(["--max-in-system", "2000"])
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains("bad.toml"), "{stderr}");
+        assert!(
+            stderr.contains("more than the limit of 2000 (--max-in-system)"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("office `A`") || stderr.contains("office `B`"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("at minute ") && stderr.contains("(day "), "{stderr}");
+        assert_untouched(&out);
+    }
+
+    #[test]
+    fn check_warns_about_queues_that_grow_without_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), UNSTABLE);
+        let assert = nobat().arg("check").arg(&path).assert().success();
+        let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+        assert!(stdout.contains("warning: the network is unstable"), "{stdout}");
+        assert!(
+            stdout.contains("never give up") && stdout.contains("--max-in-system"),
+            "{stdout}"
+        );
+        // With patience the queues are bounded: no such warning.
+        let patient = UNSTABLE.replace(
+            "mean = 1.0 }",
+            "mean = 1.0 }\npatience = { dist = \"exponential\", mean = 10 }",
+        );
+        let path = write_scenario(dir.path(), &patient);
+        let assert = nobat().arg("check").arg(&path).assert().success();
+        let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+        assert!(!stdout.contains("never give up"), "{stdout}");
+    }
+
+    #[test]
+    fn a_failing_write_leaves_the_folder_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), GOOD);
+        let out = users_folder(dir.path());
+        // A folder in the way of the last report: all the others are written first, yet none
+        // may be put in place.
+        let last = nobat_core::report::Report::FILES[nobat_core::report::Report::FILES.len() - 1];
+        fs::create_dir(out.join(last)).unwrap();
+        let assert = nobat().arg("run").arg(&path).arg("--out").arg(&out).assert().code(1);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(stderr.contains("in the way"), "{stderr}");
+        fs::remove_dir(out.join(last)).unwrap();
+        assert_untouched(&out);
+        // An output "folder" that is a file: nothing is created, the file is kept.
+        let file = dir.path().join("a-file");
+        fs::write(&file, "data").unwrap();
+        nobat().arg("run").arg(&path).arg("--out").arg(&file).assert().code(1);
+        assert_eq!(fs::read_to_string(&file).unwrap(), "data");
+    }
+
+    #[test]
+    fn a_successful_run_replaces_reports_and_keeps_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), GOOD);
+        let out = users_folder(dir.path());
+        fs::write(out.join("summary.csv"), "old").unwrap();
+        nobat().arg("run").arg(&path).arg("--out").arg(&out).assert().success();
+        assert!(fs::read_to_string(out.join("summary.csv"))
+            .unwrap()
+            .starts_with("policy,"));
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+        let leftovers: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("nobat-tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+}
+
+mod reproducibility {
+    use super::*;
+
+    /// Runs `scenario` with `extra` arguments and returns every report's bytes.
+    fn reports(scenario: &Path, extra: &[&str]) -> Vec<(String, Vec<u8>)> {
+        let out = tempfile::tempdir().unwrap();
+        nobat()
+            .arg("run")
+            .arg(scenario)
+            .arg("--out")
+            .arg(out.path())
+            .args(extra)
+            .assert()
+            .success();
+        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// The scenarios exercising the most features: appointments, geography, board, patience.
+    const RICH: [&str; 3] = ["appointments.toml", "city-board.toml", "patience.toml"];
+
+    #[test]
+    fn same_seed_gives_byte_identical_reports_across_runs_and_threads() {
+        for name in RICH {
+            let base = ["--replications", "3", "--seed", "11"];
+            let one = reports(&scenario(name), &[&base[..], &["--threads", "1"]].concat());
+            let again = reports(&scenario(name), &[&base[..], &["--threads", "1"]].concat());
+            let two = reports(&scenario(name), &[&base[..], &["--threads", "2"]].concat());
+            assert!(one.len() >= 5, "{name}: {} files", one.len());
+            for ((file, a), ((_, b), (_, c))) in one.iter().zip(again.iter().zip(&two)) {
+                assert!(a == b, "{name}: {file} differs between two runs");
+                assert!(a == c, "{name}: {file} differs between 1 and 2 threads");
+            }
+        }
+    }
+
+    #[test]
+    fn a_different_seed_gives_different_results() {
+        for name in RICH {
+            let a = reports(&scenario(name), &["--replications", "2", "--seed", "11"]);
+            let b = reports(&scenario(name), &["--replications", "2", "--seed", "12"]);
+            let summary = |r: &[(String, Vec<u8>)]| r.iter().find(|(f, _)| f == "summary.csv").unwrap().1.clone();
+            assert_ne!(
+                summary(&a),
+                summary(&b),
+                "{name}: seeds 11 and 12 give the same summary"
+            );
+        }
     }
 }

@@ -235,6 +235,12 @@ impl Dist {
     }
 
     /// An exponential distribution with the given mean (which must be positive and finite).
+    ///
+    /// # Panics
+    ///
+    /// If `mean` is not positive and finite: this constructor is for code, not for user data
+    /// (scenario files go through [`Dist::from_spec`], which returns an error instead).
+    #[allow(clippy::expect_used)] // a programmer's constant, documented above
     pub fn exponential(mean: f64) -> Dist {
         Dist(Family::Exponential {
             mean,

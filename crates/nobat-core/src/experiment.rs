@@ -6,7 +6,7 @@
 //! Replications run in chunks of a few tasks per thread: memory holds one chunk's full
 //! statistics at a time, while each policy keeps per-replication scalars and pooled histograms.
 
-use crate::engine::{run_replication, PolicySetup, SimulationError};
+use crate::engine::{run_replication_with, PolicySetup, RunControl, SimulationError};
 use crate::model::Model;
 use crate::policy::{AllocationPolicy, BookingRule, Information, PolicyKind, Reach};
 use crate::random::replication_seed;
@@ -296,6 +296,19 @@ pub fn run_experiment(
     policies: &[NamedPolicy],
     options: &RunOptions,
 ) -> Result<ExperimentResult, SimulationError> {
+    run_experiment_with(model, policies, options, &RunControl::default())
+}
+
+/// Like [`run_experiment`], stopped early as `control` says: when its interruption flag is set
+/// (no further replication starts, and those running stop within a few thousand events) or
+/// when a replication holds more clients than its limit. The first error in replication order
+/// is returned; nothing is returned of a stopped run.
+pub fn run_experiment_with(
+    model: &Model,
+    policies: &[NamedPolicy],
+    options: &RunOptions,
+    control: &RunControl,
+) -> Result<ExperimentResult, SimulationError> {
     let replications = options.replications.unwrap_or(model.run.replications);
     let seed = options.seed.unwrap_or(model.run.seed);
     let work = || -> Result<ExperimentResult, SimulationError> {
@@ -322,9 +335,12 @@ pub fn run_experiment(
             let chunk: Vec<Result<ReplicationStats, SimulationError>> = tasks
                 .par_iter()
                 .map(|&(p, r)| {
+                    if control.interrupted() {
+                        return Err(SimulationError::Interrupted);
+                    }
                     let mut policy = (policies[p].factory)(model);
                     let mut stats = ReplicationStats::new(model);
-                    run_replication(model, r, seed, &setups[p], &mut policy, &mut stats)?;
+                    run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut stats)?;
                     Ok(stats)
                 })
                 .collect();

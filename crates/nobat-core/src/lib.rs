@@ -57,6 +57,10 @@
 //!   the same scenario and seed give byte-identical reports for any number of threads.
 
 #![warn(missing_docs)]
+// A panic on user data is a bug: scenario files are checked into a `Model` with errors, and
+// nothing after that may fail. Tests may unwrap (see the `cfg_attr` allowances below).
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod dist;
 pub mod engine;

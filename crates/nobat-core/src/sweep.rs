@@ -137,8 +137,8 @@ pub enum SweepError {
     Simulation {
         /// The point's values, `key=value` joined by spaces.
         point: String,
-        /// What failed.
-        error: SimulationError,
+        /// What failed (boxed: it is large, and rare).
+        error: Box<SimulationError>,
     },
 }
 
@@ -190,7 +190,7 @@ pub fn run_sweep(
         let result = run_experiment(model, &NamedPolicy::from_model(model), options).map_err(|error| {
             SweepError::Simulation {
                 point: describe(point),
-                error,
+                error: Box::new(error),
             }
         })?;
         let summary = Report::new(model, &result).summary;

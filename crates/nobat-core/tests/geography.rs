@@ -220,6 +220,21 @@ fn origins_from_a_csv_file() {
 }
 
 #[test]
+fn regression_origins_line_numbers_count_blank_lines() {
+    // The csv crate skips blank lines without counting them: a bad row after one was reported
+    // a line too early.
+    let source = format!(
+        "{HEAD}\n[geography]\nspeed_kmh = 30\norigins = \"o.csv\"\n[[office]]\nname = \"A\"\nlocation = [0.0, 0.0]\n[[policy]]\nkind = \"nearest\"\n"
+    );
+    let bad = "x_km,y_km,weight\n0,1,1\n\n\n0,abc,1\n";
+    let e = scenario::load_with(&source, &|_| Ok(bad.to_string())).unwrap_err();
+    assert!(e.message.contains("line 5") && e.message.contains("y_km"), "{e}");
+    let short = "x_km,y_km,weight\n0,1,1\n\n0,1\n";
+    let e = scenario::load_with(&source, &|_| Ok(short.to_string())).unwrap_err();
+    assert!(e.message.contains("line 4: has 2 fields where the header has 3"), "{e}");
+}
+
+#[test]
 fn geographic_settings_without_geography_are_refused() {
     let plain = format!("{HEAD}\n[[office]]\nname = \"A\"\n");
     let e = refused(&format!("{plain}[[policy]]\nkind = \"nearest\"\n"));

@@ -88,6 +88,9 @@ pub fn check(args: &CheckArgs) -> Result<String, CliError> {
             ),
         );
     }
+    if let Some(w) = runaway_warning(&model, total_mean, mean_rate) {
+        warnings.insert(1.min(warnings.len()), w);
+    }
     for p in &model.policies {
         if p.information.refresh >= model.run.horizon {
             warnings.push(format!(
@@ -101,6 +104,32 @@ pub fn check(args: &CheckArgs) -> Result<String, CliError> {
     }
     lines.extend(warnings.iter().map(|w| format!("warning: {w}")));
     Ok(lines.join("\n") + "\n")
+}
+
+/// With rho >= 1 and clients who never give up, queues grow for the whole horizon: say how
+/// many clients that leaves waiting and that `run` stops at `--max-in-system`.
+fn runaway_warning(model: &nobat_core::model::Model, rho: f64, mean_rate: f64) -> Option<String> {
+    let patient: Vec<&str> = model
+        .services
+        .iter()
+        .filter(|s| s.patience.is_none() && s.balk.is_none())
+        .map(|s| s.name.as_str())
+        .collect();
+    if rho < 1.0 || patient.is_empty() {
+        return None;
+    }
+    // Clients arrive at `mean_rate` and leave at most at `mean_rate / rho`.
+    let backlog = mean_rate * (1.0 - 1.0 / rho) * (model.run.horizon - model.run.warmup.min(model.run.horizon));
+    let growth = if backlog >= 1.0 {
+        format!("about {backlog:.0} clients would be left waiting by the horizon")
+    } else {
+        "the queues drift without bound".to_string()
+    };
+    Some(format!(
+        "clients of {} never give up (no `patience` or `balk_above`) while rho = {rho:.3} >= 1: {growth}; `nobat run` stops with an error when more than {} are in the system at once (--max-in-system)",
+        patient.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+        nobat_core::engine::RunControl::DEFAULT_MAX_IN_SYSTEM
+    ))
 }
 
 /// One line on the booking system: how many ask, how many places the offices publish, the rules.

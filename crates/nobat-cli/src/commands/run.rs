@@ -3,8 +3,8 @@
 use crate::args::RunArgs;
 use crate::error::CliError;
 use crate::{input, output, table};
-use anyhow::Context;
-use nobat_core::experiment::{run_experiment, NamedPolicy, RunOptions};
+use nobat_core::engine::RunControl;
+use nobat_core::experiment::{run_experiment_with, NamedPolicy, RunOptions};
 use nobat_core::report::{Num, Report, SummaryRow};
 
 /// Runs the scenario of `args`, writes the reports, and returns the text to print.
@@ -15,12 +15,20 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
         seed: args.seed,
         threads: args.threads.map(|t| t as usize),
     };
-    let result = run_experiment(&model, &NamedPolicy::from_model(&model), &options)
-        .with_context(|| format!("simulating {}", args.scenario.display()))?;
+    let control = RunControl {
+        max_in_system: usize::try_from(args.max_in_system).unwrap_or(usize::MAX),
+        interrupt: Some(crate::interrupt::flag()),
+    };
+    let result = run_experiment_with(&model, &NamedPolicy::from_model(&model), &options, &control)
+        .map_err(|e| CliError::from_simulation(&args.scenario, e))?;
     let report = Report::new(&model, &result);
     let written = match &args.out {
         Some(dir) => {
-            let files = output::write_reports(dir, &report)?;
+            let files =
+                output::write_reports(dir, &report).map_err(|e| match e.downcast_ref::<output::Interrupted>() {
+                    Some(_) => CliError::Interrupted,
+                    None => CliError::Failure(e),
+                })?;
             format!("wrote {} files to {}", files.len(), dir.display())
         }
         None => "(no --out DIR given: no CSV written)".to_string(),

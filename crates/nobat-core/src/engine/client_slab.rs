@@ -35,6 +35,12 @@ impl ClientSlab {
         }
     }
 
+    /// The clients stored now.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
     /// Stores `client` and returns its handle.
     #[inline]
     pub(crate) fn insert(&mut self, client: Client) -> Handle {

@@ -7,6 +7,7 @@
 
 mod arrivals;
 mod client_slab;
+mod control;
 mod event_queue;
 mod recorder;
 mod setup;
@@ -14,7 +15,8 @@ mod simulation;
 mod slot_book;
 
 pub use arrivals::ArrivalClock;
+pub use control::RunControl;
 pub use event_queue::{EventQueue, Phase};
 pub use recorder::Recorder;
 pub use setup::PolicySetup;
-pub use simulation::{run_replication, Client, SimulationError};
+pub use simulation::{run_replication, run_replication_with, Client, SimulationError};

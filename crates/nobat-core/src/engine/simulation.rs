@@ -8,7 +8,7 @@
 
 use super::client_slab::{ClientSlab, Handle};
 use super::slot_book::SlotBook;
-use super::{ArrivalClock, EventQueue, Phase, PolicySetup, Recorder};
+use super::{ArrivalClock, EventQueue, Phase, PolicySetup, Recorder, RunControl};
 use crate::model::{AtClose, Model, OnFull, ServeBooked, DAY};
 use crate::policy::{argmin_random_tie, AllocationPolicy, ClientView, Nearest, SlotOffer, SystemView};
 use crate::random::{stream, StreamKind};
@@ -84,6 +84,34 @@ pub enum SimulationError {
         /// The office id it returned.
         office: usize,
     },
+    /// More clients were in the system at once than the run's limit
+    /// ([`RunControl::max_in_system`]): the scenario is unstable, or the limit too low.
+    #[error(
+        "policy `{policy}`, replication {replication}: {clients} clients in the system at minute {time:.1} (day {day}, {clock}), more than the limit of {limit} (--max-in-system); {place} held the most ({at_place}). Arrivals outpace service (rho >= 1) and nobody gives up: add counters, give clients `patience`, shorten the horizon, or raise the limit"
+    )]
+    TooManyClients {
+        /// The policy's name.
+        policy: String,
+        /// The replication, from 0.
+        replication: u32,
+        /// Clients in the system when the run stopped.
+        clients: usize,
+        /// The limit.
+        limit: usize,
+        /// Simulated time (minutes).
+        time: f64,
+        /// The day of `time`, counting from 0.
+        day: u64,
+        /// The clock time of `time`, `HH:MM`.
+        clock: String,
+        /// The office with the most clients present (or the pooled queue), in words.
+        place: String,
+        /// How many clients it held.
+        at_place: u64,
+    },
+    /// The run was interrupted ([`RunControl::interrupt`] was set).
+    #[error("interrupted")]
+    Interrupted,
     /// The worker threads could not be started.
     #[error("could not start the worker threads: {0}")]
     ThreadPool(String),
@@ -175,6 +203,8 @@ struct Simulation<'m> {
     booking_choice_rng: SimRng,
     choice_rng: SimRng,
     next_id: u64,
+    /// This replication's index, for error messages.
+    replication: u32,
 }
 
 /// Simulates replication `replication` of `model` under `policy` set up by `setup`, telling
@@ -192,8 +222,35 @@ where
     P: AllocationPolicy + ?Sized,
     R: Recorder,
 {
+    run_replication_with(
+        model,
+        replication,
+        seed,
+        setup,
+        &RunControl::default(),
+        policy,
+        recorder,
+    )
+}
+
+/// Like [`run_replication`], stopped early as `control` says: [`SimulationError::Interrupted`]
+/// when its flag is set, [`SimulationError::TooManyClients`] when the clients in the system
+/// exceed its limit.
+pub fn run_replication_with<P, R>(
+    model: &Model,
+    replication: u32,
+    seed: u64,
+    setup: &PolicySetup,
+    control: &RunControl,
+    policy: &mut P,
+    recorder: &mut R,
+) -> Result<f64, SimulationError>
+where
+    P: AllocationPolicy + ?Sized,
+    R: Recorder,
+{
     let mut sim = Simulation::new(model, setup, seed, replication);
-    sim.run(policy, recorder)
+    sim.run(policy, recorder, control)
 }
 
 impl<'m> Simulation<'m> {
@@ -287,10 +344,11 @@ impl<'m> Simulation<'m> {
             booking_choice_rng: stream(StreamKind::BookingChoice),
             choice_rng: stream(StreamKind::Choice),
             next_id: 0,
+            replication,
         }
     }
 
-    fn run<P, R>(&mut self, policy: &mut P, recorder: &mut R) -> Result<f64, SimulationError>
+    fn run<P, R>(&mut self, policy: &mut P, recorder: &mut R, control: &RunControl) -> Result<f64, SimulationError>
     where
         P: AllocationPolicy + ?Sized,
         R: Recorder,
@@ -316,12 +374,20 @@ impl<'m> Simulation<'m> {
             self.events.push(0.0, Phase::Refresh, 0);
         }
         let mut now = 0.0;
+        let mut events = 0u64;
         while let Some((t, phase, payload)) = self.events.pop() {
             now = t;
+            events += 1;
+            if events & (RunControl::CHECK_EVERY - 1) == 0 && control.interrupted() {
+                return Err(SimulationError::Interrupted);
+            }
             match phase {
                 Phase::Arrival => {
                     let k = payload as usize;
                     self.new_client(t, k, policy, recorder)?;
+                    if self.slab.len() > control.max_in_system {
+                        return Err(self.too_many(t, control.max_in_system));
+                    }
                     if let Some(next) = clocks[k].next_after(t, horizon, &mut self.arrival_rng) {
                         self.events.push(next, Phase::Arrival, payload);
                     }
@@ -352,6 +418,31 @@ impl<'m> Simulation<'m> {
         // Utilisation is measured up to the horizon at least, even if the last client left before.
         recorder.finished(now.max(horizon));
         Ok(now)
+    }
+
+    /// The error of a run that holds more than `limit` clients at `t`, naming where most are.
+    #[cold]
+    fn too_many(&self, t: f64, limit: usize) -> SimulationError {
+        let busiest = (0..self.present.len()).max_by_key(|&i| (self.present[i], std::cmp::Reverse(i)));
+        let (place, at_place) = match busiest {
+            Some(i) if !self.setup.pooled || self.present[i] >= self.pool_waiting => (
+                format!("office `{}`", self.model.offices[i].name),
+                u64::from(self.present[i]),
+            ),
+            _ => ("the pooled queue".to_string(), u64::from(self.pool_waiting)),
+        };
+        let minute_of_day = (t % DAY).floor() as u64;
+        SimulationError::TooManyClients {
+            policy: self.setup.name.clone(),
+            replication: self.replication,
+            clients: self.slab.len(),
+            limit,
+            time: t,
+            day: (t / DAY).floor() as u64,
+            clock: format!("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60),
+            place,
+            at_place,
+        }
     }
 
     /// Schedules `office`'s next change after `t`, unless one is pending or none is needed (past

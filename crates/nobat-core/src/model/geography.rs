@@ -55,12 +55,13 @@ impl Geography {
                 ))
             }
         };
-        if !(g.speed_kmh.is_finite() && g.speed_kmh > 0.0) {
+        // Slower than a metre an hour, trips across a city take longer than time can count.
+        if !(g.speed_kmh.is_finite() && g.speed_kmh >= 1e-3) {
             return Err(ScenarioError::at(
                 "geography.speed_kmh",
                 format!(
-                    "must be a finite number greater than 0 (km per hour), got {}",
-                    g.speed_kmh
+                    "must be a finite number of at least 0.001 (km per hour), got {}",
+                    show(g.speed_kmh)
                 ),
             ));
         }
@@ -172,11 +173,20 @@ pub(crate) struct Demand {
     pub sources: Vec<ArrivalSource>,
 }
 
-fn finite_point(p: &[f64], path: String) -> Result<(), ScenarioError> {
-    match p.iter().find(|v| !v.is_finite()) {
+use crate::scenario::show;
+
+/// The largest coordinate, in km from the origin: far beyond any city (the Earth is 40,000 km
+/// around), small enough that distances and travel times stay finite.
+pub const MAX_KM: f64 = 1e5;
+
+pub(crate) fn finite_point(p: &[f64], path: String) -> Result<(), ScenarioError> {
+    match p.iter().find(|v| !(v.is_finite() && v.abs() <= MAX_KM)) {
         Some(v) => Err(ScenarioError::at(
             path,
-            format!("coordinates must be finite numbers (km), got {v}"),
+            format!(
+                "coordinates must be finite numbers (km) between -{MAX_KM} and {MAX_KM}, got {}",
+                show(*v)
+            ),
         )),
         None => Ok(()),
     }
@@ -357,6 +367,17 @@ fn rebase(mut e: ScenarioError, from: &str, to: &str) -> ScenarioError {
 /// The zones of an origins file and its origins with their weights.
 type OriginsFile = (Vec<Zone>, Vec<(Origin, f64)>);
 
+/// The 1-based line of the record that starts at byte `offset` of `text`. The csv crate gives
+/// the offset where it started reading, before the blank lines it skipped: skip them too.
+fn line_at(text: &str, offset: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = usize::try_from(offset).map_or(bytes.len(), |o| o.min(bytes.len()));
+    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
 /// Reads an origins CSV: a header with `x_km`, `y_km`, `weight` and optionally `zone`.
 fn parse_origins(text: &str, file: &str) -> Result<OriginsFile, ScenarioError> {
     let err = |line: u64, m: String| ScenarioError::at("geography.origins", format!("{file}, line {line}: {m}"));
@@ -378,14 +399,27 @@ fn parse_origins(text: &str, file: &str) -> Result<OriginsFile, ScenarioError> {
     let mut zones: Vec<Zone> = Vec::new();
     let mut zone_ids: HashMap<String, usize> = HashMap::new();
     let mut origins = Vec::new();
+    // The csv crate does not count the blank lines it skips: count lines from the byte offset.
+    let line_of = |p: Option<&csv::Position>| p.map_or(0, |p| line_at(text, p.byte()));
     for record in reader.records() {
-        let record = record.map_err(|e| err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let record = record.map_err(|e| {
+            let message = match e.kind() {
+                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                    format!("has {len} fields where the header has {expected_len}")
+                }
+                _ => e.to_string(),
+            };
+            err(line_of(e.position()), message)
+        })?;
+        let line = line_of(record.position());
         let number = |i: usize, what: &str| -> Result<f64, ScenarioError> {
             let cell = record.get(i).unwrap_or("");
             match cell.parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(v),
-                _ => Err(err(line, format!("`{what}` must be a finite number, got `{cell}`"))),
+                Ok(v) if v.is_finite() && v.abs() <= MAX_KM => Ok(v),
+                _ => Err(err(
+                    line,
+                    format!("`{what}` must be a finite number between -{MAX_KM} and {MAX_KM}, got `{cell}`"),
+                )),
             }
         };
         let point = [number(x, "x_km")?, number(y, "y_km")?];

@@ -144,6 +144,11 @@ pub struct Model {
     pub booking: Option<Booking>,
 }
 
+/// The most clients one replication may be expected to create (rate times horizon). Beyond it a
+/// run would take days (nobat simulates some millions of clients a second) and a huge horizon or
+/// rate is almost surely a typo; refusing it up front beats a run that never ends.
+pub const MAX_EXPECTED_CLIENTS: f64 = 1e10;
+
 /// The most counters an office may have: beyond it a scenario is surely a typo, and memory is
 /// reserved per counter.
 pub const MAX_COUNTERS: u32 = 100_000;
@@ -202,6 +207,24 @@ impl Model {
                 format!(
                     "no client would arrive between the warm-up ({} min) and the horizon ({} min): the arrival rates are 0 then",
                     run.warmup, run.horizon
+                ),
+            ));
+        }
+        let expected: f64 = demand
+            .sources
+            .iter()
+            .map(|src| src.profile.expected_arrivals(run.horizon))
+            .sum();
+        if expected.is_nan() || expected > MAX_EXPECTED_CLIENTS {
+            return Err(ScenarioError::at(
+                "run.horizon",
+                format!(
+                    "with these arrival rates a replication would create {}, more than the {MAX_EXPECTED_CLIENTS:.0e} a run can simulate in reasonable time: shorten the horizon or lower the rates",
+                    if expected.is_finite() {
+                        format!("about {expected:.3e} clients")
+                    } else {
+                        "more clients than a number can hold".to_string()
+                    }
                 ),
             ));
         }
@@ -397,9 +420,9 @@ impl Model {
         priorities.sort_unstable();
         priorities.dedup();
         for sv in &mut services {
-            sv.level = priorities
-                .binary_search(&sv.priority)
-                .expect("every priority is listed");
+            // Every priority is in the list it was collected from: `Err` cannot happen, and
+            // its insertion point would be the same index anyway.
+            sv.level = priorities.binary_search(&sv.priority).unwrap_or_else(|i| i);
         }
         Ok(services)
     }
@@ -428,10 +451,14 @@ impl Model {
                     ));
                 }
                 let speed = o.speed.unwrap_or(1.0);
-                if !(speed.is_finite() && speed > 0.0) {
+                // A speed near 0 makes service durations infinite: a thousandth is slow enough.
+                if !(speed.is_finite() && speed >= 1e-3) {
                     return Err(at(
                         "speed",
-                        format!("must be a finite number greater than 0, got {speed}"),
+                        format!(
+                            "must be a finite number of at least 0.001, got {}",
+                            crate::scenario::show(speed)
+                        ),
                     ));
                 }
                 let is_virtual = o.is_virtual.unwrap_or(false);
@@ -443,12 +470,9 @@ impl Model {
                         ))
                     }
                     (None, _, true) | (None, false, false) => None,
-                    (Some(p), true, false) if p.iter().all(|v| v.is_finite()) => Some(p),
                     (Some(p), true, false) => {
-                        return Err(at(
-                            "location",
-                            format!("coordinates must be finite numbers (km), got {p:?}"),
-                        ))
+                        geography::finite_point(&p, format!("{path}.location"))?;
+                        Some(p)
                     }
                     (None, true, false) => {
                         return Err(at(

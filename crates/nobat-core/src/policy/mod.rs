@@ -156,6 +156,12 @@ impl PartialOrd for LoadPerCounter {
 
 /// The office with the smallest key among `offices`, ties broken uniformly at random
 /// (reservoir sampling: one pass, no allocation).
+///
+/// # Panics
+///
+/// If `offices` is empty. The engine never asks a policy to choose among no candidates (a
+/// client with none is turned away before), so a panic here is a bug in the caller.
+#[allow(clippy::expect_used)] // see "Panics": not reachable from user data
 pub fn argmin_random_tie<K: PartialOrd>(
     offices: impl IntoIterator<Item = usize>,
     key: impl Fn(usize) -> K,

@@ -55,14 +55,17 @@ impl ScenarioError {
     /// Converts a TOML syntax or type error, keeping its place in the file.
     pub(crate) fn from_toml(error: &toml::de::Error, source: &str) -> Self {
         let location = error.span().map(|s| Location::of_offset(source, s.start));
+        // A span over the whole document is the top level (a missing top-level key): the
+        // table that happens to start the file is not the place.
         let path = error
             .span()
+            .filter(|s| !(s.start == 0 && s.end >= source.trim_end().len()))
             .and_then(|s| super::locate::path_at(source, s.start))
             .unwrap_or_default();
         ScenarioError {
             path,
             location,
-            message: error.message().trim().to_string(),
+            message: plain_types(error.message().trim()),
         }
     }
 
@@ -73,6 +76,101 @@ impl ScenarioError {
         }
         self
     }
+
+    /// Adds "did you mean `x`?" when the message refuses an unknown name and lists the allowed
+    /// ones, so that a misspelt key or kind is fixed at a glance. Applied once to every error
+    /// of [`super::load_with`], so each validation only has to list what is allowed.
+    pub fn with_suggestion(mut self) -> Self {
+        if let Some(best) = suggestion(&self.message) {
+            self.message.push_str(&format!(" (did you mean `{best}`?)"));
+        }
+        self
+    }
+}
+
+/// Serde's names for Rust types, in the words of the scenario reference.
+fn plain_types(message: &str) -> String {
+    const NAMES: [(&str, &str); 10] = [
+        ("expected u32", "expected a whole number from 0 to 4294967295"),
+        ("expected u64", "expected a whole number of 0 or more"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        (
+            "expected struct DistSpec",
+            "expected a distribution such as `{ dist = \"exponential\", mean = 5 }`",
+        ),
+        (
+            "expected struct SlotSection",
+            "expected a table such as `{ length = 15, clients = 1 }`",
+        ),
+        (
+            "expected struct ScheduleEntry",
+            "expected a piece such as `{ from = \"08:00\", to = \"10:00\", per_hour = 60 }`",
+        ),
+        (
+            "expected struct ShiftEntry",
+            "expected a shift such as `{ from = \"08:00\", to = \"12:00\", counters = 2 }`",
+        ),
+        ("expected a sequence", "expected a list `[...]`"),
+        ("expected a string", "expected a string in quotes"),
+    ];
+    let mut out = message.to_string();
+    for (serde, plain) in NAMES {
+        out = out.replace(serde, plain);
+    }
+    // Any other section: `expected struct RunSection` is a table to the user.
+    if let Some(i) = out.find("expected struct ") {
+        out.replace_range(i.., "expected a table");
+    }
+    out = out.replace("invalid type: map", "invalid type: a table");
+    if out.starts_with("data did not match any variant of untagged enum Hours") {
+        out = "expected opening hours: a string such as \"08:00-14:00\" or a table by weekday such as { default = \"08:00-14:00\", fri = \"closed\" }".into();
+    }
+    out
+}
+
+/// The allowed name nearest to the unknown one in `message`, if it is near enough to be a typo.
+///
+/// Understands the two shapes of refusal used in nobat: serde's ``unknown field `x`, expected
+/// one of `a`, `b` `` and the model's ``unknown <what> `x`; allowed: a, b`` (also `kinds:`).
+fn suggestion(message: &str) -> Option<String> {
+    let start = message.find("unknown ")?;
+    let rest = &message[start..];
+    let open = rest.find('`')?;
+    let close = open + 1 + rest[open + 1..].find('`')?;
+    let word = &rest[open + 1..close];
+    let after = &rest[close + 1..];
+    let list = ["expected one of ", "allowed: ", "kinds: ", "the services are: "]
+        .iter()
+        .find_map(|m| after.find(m).map(|i| &after[i + m.len()..]))?;
+    let candidates = list.split(',').filter_map(|c| {
+        // `a`, "power-of-d (with d)": keep the bare name.
+        let c = c.trim().trim_matches('`');
+        let c = c.split([' ', '{', '`']).next()?.trim();
+        (!c.is_empty()).then_some(c)
+    });
+    let (best, distance) = candidates
+        .map(|c| (c, levenshtein(&word.to_lowercase(), &c.to_lowercase())))
+        .min_by_key(|&(_, d)| d)?;
+    // A typo changes a few letters; an unrelated word changes most of them.
+    let limit = (word.chars().count().max(best.chars().count()) / 3).max(1);
+    (distance > 0 && distance <= limit).then(|| best.to_string())
+}
+
+/// The edit distance between `a` and `b` (insertions, deletions and substitutions of chars).
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 impl fmt::Display for ScenarioError {
@@ -84,5 +182,41 @@ impl fmt::Display for ScenarioError {
             write!(f, "`{}`: ", self.path)?;
         }
         f.write_str(&self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_changes() {
+        assert_eq!(levenshtein("countrs", "counters"), 1);
+        assert_eq!(levenshtein("exponentail", "exponential"), 2);
+        assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(levenshtein("same", "same"), 0);
+    }
+
+    #[test]
+    fn suggests_the_nearest_key_or_name() {
+        let serde = "unknown field `countrs`, expected one of `name`, `counters`, `speed`";
+        assert_eq!(suggestion(serde).as_deref(), Some("counters"));
+        let model = "unknown policy kind `shortest-queu`; allowed: random, power-of-d (with d), shortest-queue";
+        assert_eq!(suggestion(model).as_deref(), Some("shortest-queue"));
+    }
+
+    #[test]
+    fn no_suggestion_for_an_unrelated_word() {
+        let m = "unknown policy kind `fastest`; allowed: random, round-robin, shortest-queue";
+        assert_eq!(suggestion(m), None);
+        assert_eq!(suggestion("must be greater than 0"), None);
+    }
+
+    #[test]
+    fn serde_type_names_become_plain_words() {
+        assert_eq!(
+            plain_types("invalid value: integer `-2`, expected u32"),
+            "invalid value: integer `-2`, expected a whole number from 0 to 4294967295"
+        );
     }
 }

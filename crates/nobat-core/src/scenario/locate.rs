@@ -135,7 +135,8 @@ fn find(node: Node, offset: usize) -> Option<String> {
             if let Some(rest) = find(child, offset) {
                 return Some(step + &rest);
             }
-            if !is_table {
+            // A table whose header is at `offset` (serde points a missing key there).
+            if !is_table || covers(span) {
                 return Some(step);
             }
         }
@@ -160,6 +161,12 @@ mod tests {
     #[test]
     fn a_missing_key_falls_back_to_its_table() {
         assert_eq!(locate(SOURCE, "service[1].duration").unwrap().line, 9);
+    }
+
+    #[test]
+    fn a_table_header_maps_to_the_table() {
+        let offset = SOURCE.find("[[service]]\nname = \"b\"").unwrap();
+        assert_eq!(path_at(SOURCE, offset).as_deref(), Some("service[1]"));
     }
 
     #[test]

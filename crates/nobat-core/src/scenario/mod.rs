@@ -11,7 +11,8 @@ mod units;
 
 pub use error::{Location, ScenarioError};
 pub use overrides::{load_with_overrides, LoadError, Override, OverrideError};
-pub use units::{parse_time, Minutes, TIME_FORMS};
+pub(crate) use units::show;
+pub use units::{parse_time, Minutes, MAX_MINUTES, TIME_FORMS};
 
 use serde::Deserialize;
 
@@ -359,6 +360,6 @@ pub fn load_with(
     source: &str,
     read: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<crate::model::Model, ScenarioError> {
-    let scenario = Scenario::from_toml(source)?;
-    crate::model::Model::from_scenario_with(&scenario, read).map_err(|e| e.locate_in(source))
+    let scenario = Scenario::from_toml(source).map_err(ScenarioError::with_suggestion)?;
+    crate::model::Model::from_scenario_with(&scenario, read).map_err(|e| e.locate_in(source).with_suggestion())
 }

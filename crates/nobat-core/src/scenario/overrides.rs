@@ -334,8 +334,10 @@ fn set_in_table(
         };
         table.insert(k, new);
     }
-    let item = table.get_mut(k).expect("present or just inserted");
-    set_in_item(item, k, rest, value, at)
+    match table.get_mut(k) {
+        Some(item) => set_in_item(item, k, rest, value, at),
+        None => Err(format!("`{at}` cannot be set here")),
+    }
 }
 
 fn set_in_item(item: &mut Item, key: &str, steps: &[Step], value: &Value, at: &mut String) -> Result<(), String> {
@@ -347,13 +349,10 @@ fn set_in_item(item: &mut Item, key: &str, steps: &[Step], value: &Value, at: &m
                 .map(|t| t.get("name").and_then(Item::as_str).unwrap_or("").to_string())
                 .collect();
             let i = select(key, &steps[0], &names, at)?;
-            set_in_table(
-                tables.get_mut(i).expect("selected in range"),
-                false,
-                &steps[1..],
-                value,
-                at,
-            )
+            match tables.get_mut(i) {
+                Some(t) => set_in_table(t, false, &steps[1..], value, at),
+                None => Err(format!("`{at}`: no entry {i}")),
+            }
         }
         Item::Value(v) => set_in_value(v, key, steps, value, at),
         Item::None => Err(format!("`{at}` is empty")),
@@ -375,7 +374,9 @@ fn set_in_value(v: &mut Value, key: &str, steps: &[Step], value: &Value, at: &mu
                 })
                 .collect();
             let i = select(key, &steps[0], &names, at)?;
-            let entry = a.get_mut(i).expect("selected in range");
+            let Some(entry) = a.get_mut(i) else {
+                return Err(format!("`{at}`: no entry {i}"));
+            };
             if steps.len() == 1 {
                 let mut new = value.clone();
                 *new.decor_mut() = entry.decor().clone();
@@ -631,7 +632,7 @@ kind = "random"
         let e = message(&["office.0.counters=0"]);
         assert!(e.contains("`office[0].counters`: must be between 1"), "{e}");
         let e = message(&["arrivals.rate=fast"]);
-        assert!(e.contains("--set arrivals.rate=fast") && e.contains("f64"), "{e}");
+        assert!(e.contains("--set arrivals.rate=fast") && e.contains("a number"), "{e}");
         let e = message(&["run.horizon.x=1"]);
         assert!(e.contains("not a table"), "{e}");
         let e = message(&["office.0=3"]);

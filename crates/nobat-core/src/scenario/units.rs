@@ -71,8 +71,27 @@ fn check_minutes(value: f64, text: &str) -> Result<f64, String> {
     if value < 0.0 {
         return Err(format!("`{text}` is negative: times must be 0 or more"));
     }
+    if value > MAX_MINUTES {
+        return Err(format!(
+            "`{text}` is more than {MAX_MINUTES:e} minutes (about 2 million years): too large to be meant"
+        ));
+    }
     Ok(value)
 }
+
+/// `x` as a message shows it: in scientific notation when very large or small, where `{}` would
+/// write hundreds of digits.
+pub(crate) fn show(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-4..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The largest time a scenario may write. Sums of such times (a trip, a wait, a service) stay
+/// far from overflowing to infinity, which the engine's event list cannot order.
+pub const MAX_MINUTES: f64 = 1e12;
 
 impl<'de> Deserialize<'de> for Minutes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -86,10 +105,10 @@ impl<'de> Deserialize<'de> for Minutes {
                 check_minutes(v as f64, &v.to_string()).map(Minutes).map_err(E::custom)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Minutes, E> {
-                Ok(Minutes(v as f64))
+                check_minutes(v as f64, &v.to_string()).map(Minutes).map_err(E::custom)
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Minutes, E> {
-                check_minutes(v, &v.to_string()).map(Minutes).map_err(E::custom)
+                check_minutes(v, &show(v)).map(Minutes).map_err(E::custom)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Minutes, E> {
                 parse_time(v).map(Minutes).map_err(E::custom)

@@ -198,7 +198,8 @@ impl Space<'_> {
     fn model(&self, config: &Config) -> Result<Model, ScenarioError> {
         let mut doc = self.base.clone();
         for (i, &added) in config.counters.iter().enumerate().filter(|(_, &a)| a > 0) {
-            let key = KeyPath::parse(&format!("office.{i}.counters")).expect("a valid key");
+            let key = KeyPath::parse(&format!("office.{i}.counters"))
+                .map_err(|e| ScenarioError::at(format!("office[{i}].counters"), e.to_string()))?;
             Override::new(key, Value::from(i64::from(self.offices[i].1 + added)))
                 .apply(&mut doc)
                 .map_err(|e| ScenarioError::at(e.path, e.message))?;

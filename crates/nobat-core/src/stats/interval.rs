@@ -5,9 +5,8 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 /// The 0.975 quantile of Student's t with `df` degrees of freedom (the factor of a two-sided 95%
 /// interval).
 pub fn student_t_975(df: u64) -> f64 {
-    StudentsT::new(0.0, 1.0, df as f64)
-        .expect("df >= 1 is a valid Student t")
-        .inverse_cdf(0.975)
+    // Only `df = 0` is refused by statrs; it has no interval (NaN, shown as an empty cell).
+    StudentsT::new(0.0, 1.0, df as f64).map_or(f64::NAN, |t| t.inverse_cdf(0.975))
 }
 
 /// The mean of `xs` and the half-width of its 95% Student-t confidence interval; the
