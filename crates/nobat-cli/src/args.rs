@@ -39,6 +39,23 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results are identical for any value.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..1025))]
     pub threads: Option<u32>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// The HTML report and progress, shared by the verbs that simulate.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Write report.html and its SVG charts into the --out folder (the default when --out is
+    /// given; needs --out).
+    #[arg(long, conflicts_with = "no_report")]
+    pub report: bool,
+    /// Write only the CSV files, no report.html or charts.
+    #[arg(long)]
+    pub no_report: bool,
+    /// No progress bar (it is shown only when stderr is a terminal anyway).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `nobat check`.

@@ -3,10 +3,13 @@
 //! Exit codes: 0 success, 2 bad input (scenario or arguments), 1 any other failure.
 
 mod args;
+mod charts;
 mod commands;
 mod error;
+mod html_report;
 mod input;
 mod output;
+mod progress;
 mod table;
 
 use clap::Parser;

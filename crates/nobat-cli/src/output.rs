@@ -7,8 +7,9 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// Writes every report file of `report` into `dir`, creating it if needed.
-pub fn write_reports(dir: &Path, report: &Report) -> anyhow::Result<Vec<PathBuf>> {
+/// Writes every report file of `report` and the `extra` files (name, contents: the HTML report
+/// and its charts) into `dir`, creating it if needed, all or nothing.
+pub fn write_reports(dir: &Path, report: &Report, extra: &[(String, String)]) -> anyhow::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create the output folder {}", dir.display()))?;
     let mut staged = Vec::new();
     let result = (|| -> anyhow::Result<()> {
@@ -21,6 +22,11 @@ pub fn write_reports(dir: &Path, report: &Report) -> anyhow::Result<Vec<PathBuf>
                 .write_csv(name, &mut out)
                 .with_context(|| format!("cannot write {}", tmp.display()))?;
             out.flush().with_context(|| format!("cannot write {}", tmp.display()))?;
+        }
+        for (name, contents) in extra {
+            let tmp = dir.join(format!(".{name}.nobat-tmp-{}", std::process::id()));
+            staged.push((tmp.clone(), dir.join(name)));
+            fs::write(&tmp, contents).with_context(|| format!("cannot write {}", tmp.display()))?;
         }
         Ok(())
     })();

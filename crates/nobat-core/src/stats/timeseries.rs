@@ -94,6 +94,7 @@ pub struct TimeSeriesRecorder {
     tracks: Vec<Track>,
     /// `[waiting, busy]` areas (level × minutes), office-major: `office * bins.count + b`.
     areas: Vec<[f64; 2]>,
+    horizon: f64,
     end: f64,
 }
 
@@ -116,6 +117,7 @@ impl TimeSeriesRecorder {
             bins,
             tracks: vec![track; model.offices.len()],
             areas: vec![[0.0; 2]; model.offices.len() * bins.count],
+            horizon: model.run.horizon,
             end: start,
         }
     }
@@ -163,16 +165,19 @@ impl Recorder for TimeSeriesRecorder {
         self.tracks[office].busy = busy;
     }
 
-    fn finished(&mut self, t: f64) {
+    fn finished(&mut self, _t: f64) {
+        // The end is the last change of any level (then nobody is left), at least the horizon;
+        // not the last event, which may be an office opening the next morning for nobody.
+        let end = self.tracks.iter().map(|t| t.last).fold(self.horizon, f64::max);
         for office in 0..self.tracks.len() {
-            self.advance(office, t);
+            self.advance(office, end);
             let tr = self.tracks[office];
             let slot = &mut self.areas[office * self.bins.count + tr.bin as usize];
             slot[0] += tr.area[0];
             slot[1] += tr.area[1];
             self.tracks[office].area = [0.0; 2];
         }
-        self.end = self.end.max(t);
+        self.end = self.end.max(end);
     }
 }
 
