@@ -16,7 +16,7 @@ impl Progress {
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} replications, {elapsed} elapsed, about {eta} left")
+            ProgressStyle::with_template("{bar:30} {pos}/{len} replications, {elapsed} elapsed, ETA {eta}")
                 .expect("a valid template"),
         );
         Progress(Some(bar))

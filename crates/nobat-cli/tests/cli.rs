@@ -466,6 +466,14 @@ mod bad_input {
     }
 
     #[test]
+    fn the_time_series_interval_fits_in_a_day() {
+        for bad in ["0", "\"2d\""] {
+            let err = refused(&GOOD.replace("horizon = 500", &format!("horizon = 500\nsample = {bad}")));
+            assert!(err.contains("run.sample") && err.contains("at most a day"), "{err}");
+        }
+    }
+
+    #[test]
     fn unknown_key_names_line_and_key() {
         let e = refused(&GOOD.replace("name = \"A\"", "name = \"A\"\ncountrs = 2"));
         assert!(e.contains("bad.toml:12:"), "{e}");
