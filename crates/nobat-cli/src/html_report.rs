@@ -452,7 +452,8 @@ fn worst_zones(h: &mut String, model: &Model, report: &Report) {
             cells.extend(policies.iter().map(|p| {
                 cell(p, z).map_or("–".into(), |r| {
                     format!(
-                        "{} <span class=\"dim\">(p90 {}, travel {})</span>",
+                        // Stacked, so that seven policies fit across the page.
+                        "{}<br><span class=\"dim\">p90 {} · travel {}</span>",
                         min(r.wait_mean),
                         min(r.wait_p90),
                         min(r.travel_mean)
@@ -465,7 +466,7 @@ fn worst_zones(h: &mut String, model: &Model, report: &Report) {
     let _ = writeln!(
         h,
         "<section><h2>Districts</h2>{}<p class=\"note\">Clients by the district they start from, the longest mean \
-         wait under any policy first. Each cell: mean wait (p90 wait, mean travel), minutes.</p></section>",
+         wait under any policy first. Each cell: mean wait, and below it the p90 wait and the mean travel, minutes.</p></section>",
         table(&head, &rows)
     );
 }
