@@ -4,7 +4,7 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nobat_core::engine::{run_replication, PolicySetup};
 use nobat_core::scenario;
-use nobat_core::stats::ReplicationStats;
+use nobat_core::stats::{ReplicationStats, TimeSeriesRecorder};
 use std::hint::black_box;
 
 /// M/M/10, lambda = 9/min, E[S] = 1 min: about 9 * horizon clients per run.
@@ -47,6 +47,16 @@ fn mmc(c: &mut Criterion) {
             let mut policy = model.policies[0].kind.build(&model);
             run_replication(&model, 0, 1, &setup, &mut policy, &mut stats).expect("runs");
             black_box(stats.outcomes.served)
+        })
+    });
+    // What `nobat run --out` pays for timeseries.csv: a second recorder beside the statistics.
+    group.bench_function("M/M/10 rho 0.9, all statistics and the time series", |b| {
+        b.iter(|| {
+            let mut both = (ReplicationStats::new(&model), TimeSeriesRecorder::new(&model));
+            let setup = PolicySetup::from_spec(&model, &model.policies[0]);
+            let mut policy = model.policies[0].kind.build(&model);
+            run_replication(&model, 0, 1, &setup, &mut policy, &mut both).expect("runs");
+            black_box(both.0.outcomes.served)
         })
     });
     group.finish();

@@ -161,6 +161,23 @@ pub struct RunArgs {
     pub max_in_system: u64,
     #[command(flatten)]
     pub set: SetArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// The HTML report and progress, shared by the verbs that simulate.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Write report.html and its SVG charts into the --out folder (the default when --out is
+    /// given; needs --out).
+    #[arg(long, conflicts_with = "no_report")]
+    pub report: bool,
+    /// Write only the CSV files, no report.html or charts.
+    #[arg(long)]
+    pub no_report: bool,
+    /// No progress bar (it is shown only when stderr is a terminal anyway).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `nobat check`.

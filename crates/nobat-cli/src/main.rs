@@ -4,11 +4,14 @@
 //! that exceeds `--max-in-system`), 130 interrupted by Ctrl-C, 1 any other failure.
 
 mod args;
+mod charts;
 mod commands;
 mod error;
+mod html_report;
 mod input;
 mod interrupt;
 mod output;
+mod progress;
 mod table;
 
 use clap::Parser;

@@ -64,18 +64,31 @@ pub fn write_files(dir: &Path, files: &[FileWriter]) -> anyhow::Result<Vec<PathB
     Ok(written)
 }
 
-/// Writes every report file of `report` into `dir`, all or nothing (see [`write_files`]).
-pub fn write_reports(dir: &Path, report: &Report) -> anyhow::Result<Vec<PathBuf>> {
-    let write = |name: &str, out: &mut dyn Write| -> anyhow::Result<()> { Ok(report.write_csv(name, out)?) };
-    let writers: Vec<_> = Report::FILES
+/// Writes every report file of `report` and the `extra` files (name, contents: the HTML report
+/// and its charts) into `dir`, all or nothing (see [`write_files`]).
+pub fn write_reports(dir: &Path, report: &Report, extra: &[(String, String)]) -> anyhow::Result<Vec<PathBuf>> {
+    let csv = |name: &str, out: &mut dyn Write| -> anyhow::Result<()> { Ok(report.write_csv(name, out)?) };
+    let csv_writers: Vec<_> = Report::FILES
         .iter()
-        .map(|&name| move |out: &mut dyn Write| write(name, out))
+        .map(|&name| move |out: &mut dyn Write| csv(name, out))
         .collect();
-    let files: Vec<FileWriter> = Report::FILES
+    let extra_writers: Vec<_> = extra
         .iter()
-        .zip(&writers)
+        .map(|(_, contents)| {
+            move |out: &mut dyn Write| -> anyhow::Result<()> { Ok(out.write_all(contents.as_bytes())?) }
+        })
+        .collect();
+    let mut files: Vec<FileWriter> = Report::FILES
+        .iter()
+        .zip(&csv_writers)
         .map(|(&name, w)| (name, w as &dyn Fn(&mut dyn Write) -> anyhow::Result<()>))
         .collect();
+    files.extend(
+        extra
+            .iter()
+            .zip(&extra_writers)
+            .map(|((name, _), w)| (name.as_str(), w as &dyn Fn(&mut dyn Write) -> anyhow::Result<()>)),
+    );
     write_files(dir, &files)
 }
 

@@ -60,6 +60,7 @@ mod run {
             ("replications.csv", "policy,replication,seed,arrived,served,abandoned,blocked,wait_mean,wait_p90,utilization,last_departure,balked,turned_away,no_shows"),
             ("comparison.csv", "policy,baseline,wait_mean_diff,wait_mean_diff_ci95"),
             ("by_zone.csv", "policy,zone,clients,wait_mean,wait_p90,travel_mean"),
+            ("timeseries.csv", "policy,office,time,clock,waiting,busy"),
         ];
         for (file, header) in expected {
             assert_eq!(header_of(&out.path().join(file)), header, "{file}");
@@ -86,7 +87,13 @@ mod run {
                 .assert()
                 .success();
         }
-        for file in nobat_core::report::Report::FILES {
+        let report = [
+            "report.html",
+            "wait_cdf.svg",
+            "office_waits.svg",
+            "waiting_over_the_day.svg",
+        ];
+        for file in nobat_core::report::Report::FILES.into_iter().chain(report) {
             let a = fs::read(one.path().join(file)).unwrap();
             let b = fs::read(two.path().join(file)).unwrap();
             assert_eq!(a, b, "{file} differs between 1 and 2 threads");
@@ -144,6 +151,109 @@ mod run {
             .success()
             .stdout(predicates::str::contains("wait mean (95% CI)"))
             .stdout(predicates::str::contains("only-office"));
+    }
+}
+
+mod report {
+    use super::*;
+
+    const CHARTS: [&str; 3] = ["wait_cdf.svg", "office_waits.svg", "waiting_over_the_day.svg"];
+
+    fn run_city(extra: &[&str]) -> (tempfile::TempDir, assert_cmd::assert::Assert) {
+        let out = tempfile::tempdir().unwrap();
+        let assert = nobat()
+            .args(["run", scenario("city-board.toml").to_str().unwrap(), "--out"])
+            .arg(out.path())
+            .args(["--replications", "3"])
+            .args(extra)
+            .assert();
+        (out, assert)
+    }
+
+    #[test]
+    fn report_writes_a_self_contained_page_and_its_charts() {
+        let (out, assert) = run_city(&["--report"]);
+        // Not a terminal: no progress bar, nothing on stderr.
+        assert.success().stderr("");
+        let html = fs::read_to_string(out.path().join("report.html")).unwrap();
+        for chart in CHARTS {
+            let svg = fs::read_to_string(out.path().join(chart)).unwrap();
+            assert!(
+                svg.starts_with("<svg") && svg.matches("<polyline").count() > 5,
+                "{chart}"
+            );
+            // The page carries the chart inline, not a link to it.
+            let body = &svg[svg.find("<rect").unwrap()..][..200];
+            assert!(html.contains(body), "{chart} is not inline in report.html");
+        }
+        // Nothing fetched: the only URL is the SVG namespace, a name, not a download.
+        let fetched = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+        assert!(!fetched.contains("http://") && !fetched.contains("https://") && !fetched.contains("<script"));
+        assert!(html.contains("<h1>City with a crowding board</h1>"));
+        // The comparison in words, against the baseline: with 3 replications the corrected board
+        // is significantly better, the stale one indistinguishable.
+        assert!(html.contains("<b>board-corrected-30</b>: mean wait 22.6 min shorter than nearest, 95% CI 11.1–34.2."));
+        assert!(html.contains("<b>board-30min</b>: no significant difference from nearest"));
+        assert!(html.contains("<h2>Worst offices</h2>") && html.contains("<h2>Districts</h2>"));
+    }
+
+    #[test]
+    fn written_by_default_and_not_with_no_report() {
+        let (out, assert) = run_city(&[]);
+        assert.success();
+        assert!(
+            out.path().join("report.html").exists(),
+            "the report is on by default with --out"
+        );
+        let (out, assert) = run_city(&["--no-report"]);
+        assert.success();
+        let mut files: Vec<String> = fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let mut csv: Vec<String> = nobat_core::report::Report::FILES
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        csv.sort();
+        assert_eq!(files, csv, "only the CSV files");
+    }
+
+    #[test]
+    fn report_needs_an_output_folder() {
+        nobat()
+            .args(["run", scenario("mm1.toml").to_str().unwrap(), "--report"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("--report needs --out"));
+        nobat()
+            .args(["run", scenario("mm1.toml").to_str().unwrap(), "--report", "--no-report"])
+            .assert()
+            .code(2);
+    }
+
+    #[test]
+    fn timeseries_is_averaged_over_the_office_day() {
+        let (out, assert) = run_city(&["--no-report"]);
+        assert.success();
+        let mut reader = csv::Reader::from_path(out.path().join("timeseries.csv")).unwrap();
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        // 7 policies × 16 offices, every 15 minutes from 00:00 to past the last departure.
+        assert_eq!(rows.len() % (7 * 16), 0);
+        let per_office = rows.len() / (7 * 16);
+        assert!((62..96).contains(&per_office), "{per_office} intervals");
+        let at = |policy: &str, office: &str, clock: &str| {
+            rows.iter()
+                .find(|r| &r[0] == policy && &r[1] == office && &r[3] == clock)
+                .map(|r| (r[4].parse::<f64>().unwrap(), r[5].parse::<f64>().unwrap()))
+                .unwrap()
+        };
+        // Closed before 07:30: nobody there.
+        assert_eq!(at("nearest", "Centre-1", "07:00"), (0.0, 0.0));
+        // Mid-morning the centre is crowded under nearest: 3 counters nearly all busy.
+        let (waiting, busy) = at("nearest", "Centre-1", "11:00");
+        assert!(waiting > 1.0 && busy > 2.5 && busy <= 3.0, "{waiting} {busy}");
     }
 }
 
@@ -353,6 +463,14 @@ mod bad_input {
         let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
         assert!(stderr.contains("bad.toml"), "the message names the file: {stderr}");
         stderr
+    }
+
+    #[test]
+    fn the_time_series_interval_fits_in_a_day() {
+        for bad in ["0", "\"2d\""] {
+            let err = refused(&GOOD.replace("horizon = 500", &format!("horizon = 500\nsample = {bad}")));
+            assert!(err.contains("run.sample") && err.contains("at most a day"), "{err}");
+        }
     }
 
     #[test]
@@ -667,6 +785,8 @@ mod appointments {
             assert!((idle + number("utilization") - 1.0).abs() < 1e-5, "{row:?}");
         }
         assert_eq!(policies, ["own-office", "earliest-slot", "central"]);
+        let html = fs::read_to_string(out.path().join("report.html")).unwrap();
+        assert!(html.contains("<th>wait booked</th>") && html.contains("<th>no-shows</th>"));
         let check = nobat()
             .arg("check")
             .arg(scenario("appointments.toml"))

@@ -10,8 +10,9 @@ use crate::engine::{run_replication_with, PolicySetup, RunControl, SimulationErr
 use crate::model::Model;
 use crate::policy::{AllocationPolicy, BookingRule, Information, PolicyKind, Reach};
 use crate::random::replication_seed;
-use crate::stats::{Accumulator, Outcomes, ReplicationStats, WaitHistogram};
+use crate::stats::{Accumulator, Outcomes, ReplicationStats, TimeSeries, TimeSeriesRecorder, WaitHistogram};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Builds a fresh policy instance for one replication.
@@ -206,6 +207,9 @@ pub struct PolicyResult {
     pub travel_hist: WaitHistogram,
     /// Lead times of booked clients pooled over all replications.
     pub lead_hist: WaitHistogram,
+    /// Clients waiting and counters busy over the office day, when [`Observers::time_series`]
+    /// asked for it.
+    pub time_series: Option<TimeSeries>,
 }
 
 impl PolicyResult {
@@ -220,6 +224,7 @@ impl PolicyResult {
             zones: vec![ZoneTotals::default(); model.zones.len()],
             travel_hist: WaitHistogram::new(),
             lead_hist: WaitHistogram::new(),
+            time_series: None,
         }
     }
 
@@ -290,24 +295,38 @@ pub struct ExperimentResult {
 /// while a chunk is folded, few enough that a city of thousands of offices fits.
 const TASKS_PER_THREAD: usize = 4;
 
+/// What a caller observes of a run besides its statistics. Kept apart from [`RunOptions`]
+/// (plain data that is copied around) because it borrows a callback.
+#[derive(Clone, Copy, Default)]
+pub struct Observers<'a> {
+    /// Record the time series of the office day into [`PolicyResult::time_series`]. Off by
+    /// default: it costs a little per queue and counter change.
+    pub time_series: bool,
+    /// Called with (replications done, total) over all policies after each replication, from
+    /// whichever worker thread ran it: e.g. a progress bar.
+    pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+}
+
 /// Runs every policy for every replication and folds the results.
 pub fn run_experiment(
     model: &Model,
     policies: &[NamedPolicy],
     options: &RunOptions,
 ) -> Result<ExperimentResult, SimulationError> {
-    run_experiment_with(model, policies, options, &RunControl::default())
+    run_experiment_with(model, policies, options, &RunControl::default(), &Observers::default())
 }
 
 /// Like [`run_experiment`], stopped early as `control` says: when its interruption flag is set
 /// (no further replication starts, and those running stop within a few thousand events) or
 /// when a replication holds more clients than its limit. The first error in replication order
-/// is returned; nothing is returned of a stopped run.
+/// is returned; nothing is returned of a stopped run. It records what `observers` asks for and
+/// reports progress to it.
 pub fn run_experiment_with(
     model: &Model,
     policies: &[NamedPolicy],
     options: &RunOptions,
     control: &RunControl,
+    observers: &Observers<'_>,
 ) -> Result<ExperimentResult, SimulationError> {
     let replications = options.replications.unwrap_or(model.run.replications);
     let seed = options.seed.unwrap_or(model.run.seed);
@@ -323,8 +342,14 @@ pub fn run_experiment_with(
             .collect();
         let mut results: Vec<PolicyResult> = policies
             .iter()
-            .map(|p| PolicyResult::new(p.name.clone(), model))
+            .map(|p| {
+                let mut result = PolicyResult::new(p.name.clone(), model);
+                result.time_series = observers.time_series.then(|| TimeSeries::new(model));
+                result
+            })
             .collect();
+        let total = u64::from(replications) * policies.len() as u64;
+        let done = AtomicU64::new(0);
         let mut first = 0;
         while first < replications {
             let per_chunk = (TASKS_PER_THREAD * rayon::current_num_threads() / policies.len().max(1)).max(1);
@@ -332,20 +357,38 @@ pub fn run_experiment_with(
             let tasks: Vec<(usize, u32)> = (0..policies.len())
                 .flat_map(|p| (first..last).map(move |r| (p, r)))
                 .collect();
-            let chunk: Vec<Result<ReplicationStats, SimulationError>> = tasks
+            type Measured = (ReplicationStats, Option<TimeSeriesRecorder>);
+            let chunk: Vec<Result<Measured, SimulationError>> = tasks
                 .par_iter()
                 .map(|&(p, r)| {
                     if control.interrupted() {
                         return Err(SimulationError::Interrupted);
                     }
                     let mut policy = (policies[p].factory)(model);
-                    let mut stats = ReplicationStats::new(model);
-                    run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut stats)?;
-                    Ok(stats)
+                    let stats = ReplicationStats::new(model);
+                    // Two monomorphised loops: without a time series the engine runs exactly
+                    // as before, with nothing extra per event.
+                    let measured = if observers.time_series {
+                        let mut both = (stats, TimeSeriesRecorder::new(model));
+                        run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut both)?;
+                        (both.0, Some(both.1))
+                    } else {
+                        let mut stats = stats;
+                        run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut stats)?;
+                        (stats, None)
+                    };
+                    if let Some(progress) = observers.progress {
+                        progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    }
+                    Ok(measured)
                 })
                 .collect();
-            for (&(p, r), stats) in tasks.iter().zip(chunk) {
-                results[p].absorb(r, replication_seed(seed, r), &stats?);
+            for (&(p, r), measured) in tasks.iter().zip(chunk) {
+                let (stats, series) = measured?;
+                results[p].absorb(r, replication_seed(seed, r), &stats);
+                if let (Some(total), Some(one)) = (results[p].time_series.as_mut(), series.as_ref()) {
+                    total.absorb(one);
+                }
             }
             first = last;
         }

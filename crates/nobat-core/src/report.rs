@@ -237,6 +237,35 @@ pub struct ComparisonRow {
     pub wait_mean_diff_ci95: Num,
 }
 
+/// A row of `timeseries.csv`: one per policy, office and interval of the office day.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeSeriesRow {
+    /// The policy's name.
+    pub policy: String,
+    /// The office's name.
+    pub office: String,
+    /// Start of the interval, minutes after 00:00 of the office day.
+    pub time: Num,
+    /// The same as a clock time, `"08:15"`.
+    pub clock: String,
+    /// Time-average number of clients waiting (not in service) over the interval, averaged over
+    /// days and replications.
+    pub waiting: Num,
+    /// Time-average number of busy counters over the interval, likewise.
+    pub busy: Num,
+}
+
+/// A time of day as a clock, `"08:15"` (with seconds when it has some).
+pub fn clock(minutes: f64) -> String {
+    let seconds = (minutes * 60.0).round() as u64;
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if s == 0 {
+        format!("{h:02}:{m:02}")
+    } else {
+        format!("{h:02}:{m:02}:{s:02}")
+    }
+}
+
 /// Mean over replications of a per-replication value, skipping replications without one.
 fn across(reps: &[ReplicationSummary], value: impl Fn(&ReplicationSummary) -> Option<f64>) -> (Num, Num) {
     let xs: Vec<f64> = reps.iter().filter_map(value).collect();
@@ -244,7 +273,7 @@ fn across(reps: &[ReplicationSummary], value: impl Fn(&ReplicationSummary) -> Op
     (Num(m), Num(h))
 }
 
-/// All five reports of a run, ready to write.
+/// All the reports of a run, ready to write.
 #[derive(Debug, Clone)]
 pub struct Report {
     /// `summary.csv`.
@@ -259,6 +288,8 @@ pub struct Report {
     pub comparison: Vec<ComparisonRow>,
     /// `by_zone.csv`.
     pub by_zone: Vec<ZoneRow>,
+    /// `timeseries.csv` (no rows when the run recorded no time series).
+    pub timeseries: Vec<TimeSeriesRow>,
 }
 
 impl Report {
@@ -364,7 +395,33 @@ impl Report {
             replications,
             comparison,
             by_zone,
+            timeseries: Self::timeseries_rows(model, result),
         }
+    }
+
+    /// Every policy's series over one window, up to the latest end of any replication of any
+    /// policy, so that the policies' rows cover the same intervals.
+    fn timeseries_rows(model: &Model, result: &ExperimentResult) -> Vec<TimeSeriesRow> {
+        let end = result
+            .policies
+            .iter()
+            .filter_map(|p| p.time_series.as_ref().map(|t| t.end()))
+            .fold(model.run.horizon, f64::max);
+        let mut rows = Vec::new();
+        for p in &result.policies {
+            let Some(series) = &p.time_series else { continue };
+            for (i, office) in model.offices.iter().enumerate() {
+                rows.extend(series.samples(i, end).into_iter().map(|s| TimeSeriesRow {
+                    policy: p.name.clone(),
+                    office: office.name.clone(),
+                    time: Num(Some(s.time)),
+                    clock: clock(s.time),
+                    waiting: Num(Some(s.waiting)),
+                    busy: Num(Some(s.busy)),
+                }));
+            }
+        }
+        rows
     }
 
     fn summary_row(p: &PolicyResult, replications: u32) -> SummaryRow {
@@ -435,13 +492,14 @@ impl Report {
     }
 
     /// The report files by name, each with a function writing it as CSV.
-    pub const FILES: [&'static str; 6] = [
+    pub const FILES: [&'static str; 7] = [
         "summary.csv",
         "by_service.csv",
         "offices.csv",
         "replications.csv",
         "comparison.csv",
         "by_zone.csv",
+        "timeseries.csv",
     ];
 
     /// Writes the file named `name` (one of [`Self::FILES`]) as CSV to `out`.
@@ -453,6 +511,7 @@ impl Report {
             "replications.csv" => write_rows(out, &self.replications),
             "comparison.csv" => write_rows(out, &self.comparison),
             "by_zone.csv" => write_rows(out, &self.by_zone),
+            "timeseries.csv" => write_rows(out, &self.timeseries),
             other => Err(csv::Error::from(io::Error::new(
                 io::ErrorKind::NotFound,
                 format!("no report named {other}"),
@@ -494,6 +553,7 @@ header!(OfficeRow: policy, office, arrived, served, wait_mean, wait_p90, utiliza
 header!(ReplicationRow: policy, replication, seed, arrived, served, abandoned, blocked, wait_mean, wait_p90, utilization, last_departure, balked, turned_away, no_shows);
 header!(ComparisonRow: policy, baseline, wait_mean_diff, wait_mean_diff_ci95);
 header!(ZoneRow: policy, zone, clients, wait_mean, wait_p90, travel_mean);
+header!(TimeSeriesRow: policy, office, time, clock, waiting, busy);
 
 #[cfg(test)]
 mod tests {
@@ -507,5 +567,12 @@ mod tests {
         assert_eq!(Num(Some(-0.0000001)).text(), "0");
         assert_eq!(Num(None).text(), "");
         assert_eq!(Num(Some(f64::NAN)).text(), "");
+    }
+
+    #[test]
+    fn clock_times() {
+        assert_eq!(clock(0.0), "00:00");
+        assert_eq!(clock(495.0), "08:15");
+        assert_eq!(clock(1.5), "00:01:30");
     }
 }

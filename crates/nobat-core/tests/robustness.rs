@@ -248,7 +248,13 @@ fn exercise(text: &str) {
                     threads: Some(1),
                     ..RunOptions::default()
                 };
-                match run_experiment_with(&model, &NamedPolicy::from_model(&model), &options, &control) {
+                match run_experiment_with(
+                    &model,
+                    &NamedPolicy::from_model(&model),
+                    &options,
+                    &control,
+                    &Default::default(),
+                ) {
                     Ok(_) | Err(SimulationError::TooManyClients { .. }) => {}
                     Err(e) => panic!("simulation failed: {e}\n{text}"),
                 }

@@ -2,9 +2,10 @@
 
 use crate::args::RunArgs;
 use crate::error::CliError;
-use crate::{input, output, table};
+use crate::progress::Progress;
+use crate::{html_report, input, output, table};
 use nobat_core::engine::RunControl;
-use nobat_core::experiment::{run_experiment_with, NamedPolicy, RunOptions};
+use nobat_core::experiment::{run_experiment_with, NamedPolicy, Observers, RunOptions};
 use nobat_core::report::{Num, Report, SummaryRow};
 
 /// Runs the scenario of `args`, writes the reports, and returns the text to print.
@@ -15,21 +16,49 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
         seed: args.seed,
         threads: args.threads.map(|t| t as usize),
     };
+    if args.report.report && args.out.is_none() {
+        return Err(CliError::Input(
+            "--report needs --out DIR: the folder report.html and its charts are written to".into(),
+        ));
+    }
     let control = RunControl {
         max_in_system: usize::try_from(args.max_in_system).unwrap_or(usize::MAX),
         interrupt: Some(crate::interrupt::flag()),
     };
-    let result = run_experiment_with(&model, &NamedPolicy::from_model(&model), &options, &control)
-        .map_err(|e| CliError::from_simulation(&args.scenario, e))?;
+    let progress = Progress::new(args.report.quiet);
+    let update = |done, total| progress.update(done, total);
+    let observers = Observers {
+        // timeseries.csv is one of the files --out writes.
+        time_series: args.out.is_some(),
+        progress: progress.shown().then_some(&update as &(dyn Fn(u64, u64) + Sync)),
+    };
+    let result = run_experiment_with(&model, &NamedPolicy::from_model(&model), &options, &control, &observers);
+    progress.finish();
+    let result = result.map_err(|e| CliError::from_simulation(&args.scenario, e))?;
     let report = Report::new(&model, &result);
     let written = match &args.out {
         Some(dir) => {
-            let files =
-                output::write_reports(dir, &report).map_err(|e| match e.downcast_ref::<output::Interrupted>() {
+            let mut extra = Vec::new();
+            if !args.report.no_report {
+                let charts = html_report::run_charts(&model, &result, &report)?;
+                extra.push((
+                    "report.html".to_string(),
+                    html_report::render(&model, &result, &report, &charts),
+                ));
+                extra.extend(charts.into_iter().map(|c| (c.file, c.svg)));
+            }
+            let files = output::write_reports(dir, &report, &extra).map_err(|e| {
+                match e.downcast_ref::<output::Interrupted>() {
                     Some(_) => CliError::Interrupted,
                     None => CliError::Failure(e),
-                })?;
-            format!("wrote {} files to {}", files.len(), dir.display())
+                }
+            })?;
+            let html = if args.report.no_report {
+                String::new()
+            } else {
+                format!("; open {} in a browser", dir.join("report.html").display())
+            };
+            format!("wrote {} files to {}{html}", files.len(), dir.display())
         }
         None => "(no --out DIR given: no CSV written)".to_string(),
     };

@@ -42,3 +42,72 @@ pub trait Recorder {
 
 /// A recorder that records nothing.
 impl Recorder for () {}
+
+/// Two recorders in one, each seeing every event: e.g. the statistics and, beside them, a
+/// time series, without the engine knowing there are two.
+impl<A: Recorder, B: Recorder> Recorder for (A, B) {
+    #[inline]
+    fn client_created(&mut self, t: f64, client: &Client) {
+        self.0.client_created(t, client);
+        self.1.client_created(t, client);
+    }
+    #[inline]
+    fn office_arrival(&mut self, t: f64, office: usize, client: &Client) {
+        self.0.office_arrival(t, office, client);
+        self.1.office_arrival(t, office, client);
+    }
+    #[inline]
+    fn queue_changed(&mut self, t: f64, office: usize, waiting: usize) {
+        self.0.queue_changed(t, office, waiting);
+        self.1.queue_changed(t, office, waiting);
+    }
+    #[inline]
+    fn busy_changed(&mut self, t: f64, office: usize, busy: u32) {
+        self.0.busy_changed(t, office, busy);
+        self.1.busy_changed(t, office, busy);
+    }
+    #[inline]
+    fn counters_changed(&mut self, t: f64, office: usize, open: u32) {
+        self.0.counters_changed(t, office, open);
+        self.1.counters_changed(t, office, open);
+    }
+    #[inline]
+    fn departure(&mut self, t: f64, office: usize, client: &Client) {
+        self.0.departure(t, office, client);
+        self.1.departure(t, office, client);
+    }
+    #[inline]
+    fn abandoned(&mut self, t: f64, office: Option<usize>, client: &Client) {
+        self.0.abandoned(t, office, client);
+        self.1.abandoned(t, office, client);
+    }
+    #[inline]
+    fn balked(&mut self, t: f64, office: Option<usize>, client: &Client) {
+        self.0.balked(t, office, client);
+        self.1.balked(t, office, client);
+    }
+    #[inline]
+    fn blocked(&mut self, t: f64, office: usize, client: &Client) {
+        self.0.blocked(t, office, client);
+        self.1.blocked(t, office, client);
+    }
+    #[inline]
+    fn turned_away(&mut self, t: f64, office: Option<usize>, client: &Client) {
+        self.0.turned_away(t, office, client);
+        self.1.turned_away(t, office, client);
+    }
+    #[inline]
+    fn booked(&mut self, t: f64, office: usize, client: &Client) {
+        self.0.booked(t, office, client);
+        self.1.booked(t, office, client);
+    }
+    #[inline]
+    fn no_show(&mut self, t: f64, office: usize, client: &Client) {
+        self.0.no_show(t, office, client);
+        self.1.no_show(t, office, client);
+    }
+    fn finished(&mut self, t: f64) {
+        self.0.finished(t);
+        self.1.finished(t);
+    }
+}

@@ -32,6 +32,8 @@ pub struct RunSettings {
     pub seed: u64,
     /// Wait target behind `sla_share` (minutes).
     pub target: Option<f64>,
+    /// Interval of the time series (minutes, at most a day; default 15).
+    pub sample: f64,
 }
 
 /// A type of case.
@@ -306,12 +308,20 @@ impl Model {
             return Err(ScenarioError::at("run.replications", "must be 1 or more"));
         }
         let target = r.target.map(|t| t.get());
+        let sample = r.sample.map_or(15.0, |m| m.get());
+        if !(sample > 0.0 && sample <= 1440.0) {
+            return Err(ScenarioError::at(
+                "run.sample",
+                format!("must be more than 0 and at most a day (1440 min), got {sample} min"),
+            ));
+        }
         Ok(RunSettings {
             horizon,
             warmup,
             replications,
             seed: r.seed.unwrap_or(1),
             target,
+            sample,
         })
     }
 

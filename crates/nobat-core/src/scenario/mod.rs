@@ -83,6 +83,8 @@ pub struct RunSection {
     pub seed: Option<u64>,
     /// The wait target behind `sla_share`, in minutes.
     pub target: Option<Minutes>,
+    /// The interval of `timeseries.csv` (default 15 minutes).
+    pub sample: Option<Minutes>,
 }
 
 /// `[arrivals]`: a constant Poisson rate or a daily piecewise-constant schedule.

@@ -8,12 +8,14 @@ mod booking;
 mod fairness;
 mod histogram;
 mod interval;
+mod timeseries;
 
 pub use accumulator::Accumulator;
 pub use booking::{BookingStats, OfficeBookingStats};
 pub use fairness::weighted_gini;
 pub use histogram::WaitHistogram;
 pub use interval::{mean_and_half_width, student_t_975};
+pub use timeseries::{DayBins, Sample, TimeSeries, TimeSeriesRecorder};
 
 mod replication;
 pub use replication::{OfficeStats, Outcomes, ReplicationStats, ServiceStats, ZoneStats};
