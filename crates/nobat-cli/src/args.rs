@@ -51,6 +51,17 @@ pub struct SimArgs {
     pub threads: Option<u32>,
 }
 
+impl SimArgs {
+    /// The library's run options these flags ask for (the scenario's own where not given).
+    pub fn options(&self) -> nobat_core::experiment::RunOptions {
+        nobat_core::experiment::RunOptions {
+            replications: self.replications,
+            seed: self.seed,
+            threads: self.threads.map(|t| t as usize),
+        }
+    }
+}
+
 /// What `nobat size` may add.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AddKind {
@@ -144,15 +155,8 @@ pub struct RunArgs {
     /// Folder for the CSV reports (created if missing). Without it, only the table is printed.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replications per policy (overrides `run.replications`).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub replications: Option<u32>,
-    /// Base seed (overrides `run.seed`).
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results are identical for any value.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..1025))]
-    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Stop with an error when more clients than this are in the system at once in a
     /// replication (at offices, travelling, or waiting for a booked slot): an unstable scenario
     /// would otherwise grow its queues until memory runs out.

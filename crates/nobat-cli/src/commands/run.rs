@@ -5,17 +5,13 @@ use crate::error::CliError;
 use crate::progress::Progress;
 use crate::{html_report, input, output, table};
 use nobat_core::engine::RunControl;
-use nobat_core::experiment::{run_experiment_with, NamedPolicy, Observers, RunOptions};
+use nobat_core::experiment::{run_experiment_with, NamedPolicy, Observers};
 use nobat_core::report::{Num, Report, SummaryRow};
 
 /// Runs the scenario of `args`, writes the reports, and returns the text to print.
 pub fn run(args: &RunArgs) -> Result<String, CliError> {
     let model = input::load_model(&args.scenario, &args.set.set)?;
-    let options = RunOptions {
-        replications: args.replications,
-        seed: args.seed,
-        threads: args.threads.map(|t| t as usize),
-    };
+    let options = args.sim.options();
     if args.report.report && args.out.is_none() {
         return Err(CliError::Input(
             "--report needs --out DIR: the folder report.html and its charts are written to".into(),

@@ -7,7 +7,6 @@ use crate::error::CliError;
 use crate::input::{self, ScenarioFile};
 use crate::{output, table};
 use anyhow::Context;
-use nobat_core::experiment::RunOptions;
 use nobat_core::sizing::{self, sites, Add, Per, Request, Search, SizingError, Target};
 use std::io::Write;
 
@@ -48,11 +47,7 @@ pub fn size(args: &SizeArgs) -> Result<String, CliError> {
             SearchKind::Exact => Search::Exact,
         },
         max_steps: args.max_steps,
-        options: RunOptions {
-            replications: args.sim.replications,
-            seed: args.sim.seed,
-            threads: args.sim.threads.map(|t| t as usize),
-        },
+        options: args.sim.options(),
     };
     let read = |name: &str| file.read_named(name);
     let mut progress = |r: &sizing::SizingRow| {

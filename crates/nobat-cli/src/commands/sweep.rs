@@ -7,7 +7,6 @@ use crate::error::CliError;
 use crate::input::ScenarioFile;
 use crate::{output, table};
 use anyhow::Context;
-use nobat_core::experiment::RunOptions;
 use nobat_core::scenario::Override;
 use nobat_core::sweep::{run_sweep, Axis, SweepError};
 use std::io::Write;
@@ -28,11 +27,7 @@ pub fn sweep(args: &SweepArgs) -> Result<String, CliError> {
             "nothing to sweep: give a range `--set KEY=FROM:TO:STEP` or a list `--set KEY=a,b,c` (a single value only fixes a key at every point)".into(),
         ));
     }
-    let options = RunOptions {
-        replications: args.sim.replications,
-        seed: args.sim.seed,
-        threads: args.sim.threads.map(|t| t as usize),
-    };
+    let options = args.sim.options();
     let read = |name: &str| file.read_named(name);
     let mut progress = |done: usize, total: usize| eprintln!("point {done}/{total} done");
     let result = run_sweep(&file.source, &read, &fixed, &axes, &options, &mut progress).map_err(|e| match e {
