@@ -37,7 +37,7 @@ pub struct SetArgs {
     pub set: Vec<String>,
 }
 
-/// Replications, seed and threads, shared by the verbs that simulate.
+/// Replications, seed, threads and the runaway limit, shared by the verbs that simulate.
 #[derive(Debug, Args)]
 pub struct SimArgs {
     /// Replications per policy (overrides `run.replications`).
@@ -49,6 +49,12 @@ pub struct SimArgs {
     /// Worker threads (default: all cores). Results are identical for any value.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..1025))]
     pub threads: Option<u32>,
+    /// Stop with an error when more clients than this are in the system at once in a
+    /// replication (at offices, travelling, or waiting for a booked slot): an unstable scenario
+    /// would otherwise grow its queues until memory runs out.
+    #[arg(long, value_name = "N", default_value_t = nobat_core::engine::RunControl::DEFAULT_MAX_IN_SYSTEM as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_in_system: u64,
 }
 
 impl SimArgs {
@@ -58,6 +64,15 @@ impl SimArgs {
             replications: self.replications,
             seed: self.seed,
             threads: self.threads.map(|t| t as usize),
+        }
+    }
+
+    /// What stops the simulations early: `--max-in-system`, and Ctrl-C (the handler is
+    /// installed here, so that every verb that simulates stops the same way).
+    pub fn control(&self) -> nobat_core::engine::RunControl {
+        nobat_core::engine::RunControl {
+            max_in_system: usize::try_from(self.max_in_system).unwrap_or(usize::MAX),
+            interrupt: Some(crate::interrupt::flag()),
         }
     }
 }
@@ -157,12 +172,6 @@ pub struct RunArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Stop with an error when more clients than this are in the system at once in a
-    /// replication (at offices, travelling, or waiting for a booked slot): an unstable scenario
-    /// would otherwise grow its queues until memory runs out.
-    #[arg(long, value_name = "N", default_value_t = nobat_core::engine::RunControl::DEFAULT_MAX_IN_SYSTEM as u64,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    pub max_in_system: u64,
     #[command(flatten)]
     pub set: SetArgs,
     #[command(flatten)]

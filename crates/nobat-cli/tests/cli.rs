@@ -1219,6 +1219,42 @@ kind = "shortest-queue"
         assert_untouched(&out);
     }
 
+    /// `sweep` and `size` run under the same limit as `run`: the runaway point or configuration
+    /// ends them with the same message, and nothing is written.
+    #[test]
+    fn a_runaway_point_stops_sweep_and_size_with_exit_2_naming_the_office() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), UNSTABLE);
+        let out = users_folder(dir.path());
+        let verbs: [&[&str]; 2] = [
+            &["sweep", "--set", "arrivals.scale=1,2"],
+            &["size", "--target", "wait_mean<=10"],
+        ];
+        for verb in verbs {
+            let assert = nobat()
+                .arg(verb[0])
+                .arg(&path)
+                .args(&verb[1..])
+                .arg("--out")
+                .arg(&out)
+                .args(["--max-in-system", "2000"])
+                .timeout(Duration::from_secs(60))
+                .assert()
+                .code(2);
+            let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+            assert!(stderr.contains("bad.toml"), "{verb:?}: {stderr}");
+            assert!(
+                stderr.contains("more than the limit of 2000 (--max-in-system)"),
+                "{verb:?}: {stderr}"
+            );
+            assert!(
+                stderr.contains("office `A`") || stderr.contains("office `B`"),
+                "{verb:?}: {stderr}"
+            );
+            assert_untouched(&out);
+        }
+    }
+
     #[test]
     fn check_warns_about_queues_that_grow_without_bound() {
         let dir = tempfile::tempdir().unwrap();

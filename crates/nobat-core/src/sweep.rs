@@ -10,8 +10,8 @@
 //! `sweep.csv` has one row per point and policy: the point's values (one column per axis, named
 //! by its key), then the columns of `summary.csv`, built by [`Report`] itself.
 
-use crate::engine::SimulationError;
-use crate::experiment::{run_experiment, ExperimentResult, NamedPolicy, RunOptions};
+use crate::engine::{RunControl, SimulationError};
+use crate::experiment::{run_experiment_with, ExperimentResult, NamedPolicy, Observers, RunOptions};
 use crate::model::Model;
 use crate::report::{HeaderOf, Report, SummaryRow};
 use crate::scenario::overrides::{split_arg, Form, KeyPath};
@@ -164,13 +164,16 @@ pub struct Sweep {
 
 /// Runs `source` (with `read` for the files it names, and the `fixed` overrides) at every point
 /// of the grid of `axes`. Every point is validated first; `progress(done, total)` is called
-/// after each point is simulated.
+/// after each point is simulated. Every point runs under `control`, as
+/// [`run_experiment_with`] does: an interruption or a runaway point ends the whole sweep with
+/// [`SweepError::Simulation`], whose error says which.
 pub fn run_sweep(
     source: &str,
     read: &dyn Fn(&str) -> Result<String, String>,
     fixed: &[Override],
     axes: &[Axis],
     options: &RunOptions,
+    control: &RunControl,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Sweep, SweepError> {
     let points = grid(axes);
@@ -187,12 +190,14 @@ pub fn run_sweep(
         .collect::<Result<_, _>>()?;
     let mut done = Vec::with_capacity(points.len());
     for (point, model) in points.iter().zip(&models) {
-        let result = run_experiment(model, &NamedPolicy::from_model(model), options).map_err(|error| {
-            SweepError::Simulation {
-                point: describe(point),
-                error: Box::new(error),
-            }
-        })?;
+        let policies = NamedPolicy::from_model(model);
+        let result =
+            run_experiment_with(model, &policies, options, control, &Observers::default()).map_err(|error| {
+                SweepError::Simulation {
+                    point: describe(point),
+                    error: Box::new(error),
+                }
+            })?;
         let summary = Report::new(model, &result).summary;
         done.push(SweepPoint {
             values: point.iter().map(|o| cell(&o.value)).collect(),
@@ -287,6 +292,7 @@ mod tests {
             &[],
             &axes,
             &RunOptions::default(),
+            &RunControl::default(),
             &mut |_, _| calls += 1,
         )
         .unwrap();
@@ -309,6 +315,32 @@ mod tests {
     }
 
     #[test]
+    fn an_interrupted_sweep_stops_at_its_first_point() {
+        let source = "[run]\nhorizon = 300\n[arrivals]\nrate = 0.5\n[[service]]\nname = \"s\"\nduration = { dist = \"exponential\", mean = 1.0 }\n[[office]]\nname = \"A\"\n[[policy]]\nkind = \"random\"\n";
+        let axes = [Axis::parse("arrivals.scale=1,2").unwrap().unwrap()];
+        let control = RunControl {
+            interrupt: Some(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true))),
+            ..RunControl::default()
+        };
+        let mut calls = 0;
+        let e = run_sweep(
+            source,
+            &|_| Err("no files".into()),
+            &[],
+            &axes,
+            &RunOptions::default(),
+            &control,
+            &mut |_, _| calls += 1,
+        )
+        .unwrap_err();
+        assert_eq!(calls, 0);
+        assert!(
+            matches!(&e, SweepError::Simulation { point, error } if point == "arrivals.scale=1" && **error == SimulationError::Interrupted),
+            "{e:?}"
+        );
+    }
+
+    #[test]
     fn a_bad_point_is_refused_before_any_simulation() {
         let source = "[run]\nhorizon = 300\n[arrivals]\nrate = 0.5\n[[service]]\nname = \"s\"\nduration = { dist = \"exponential\", mean = 1.0 }\n[[office]]\nname = \"A\"\n[[policy]]\nkind = \"random\"\n";
         let axes = [Axis::parse("office.0.counters=2:0:-1").unwrap().unwrap()];
@@ -319,6 +351,7 @@ mod tests {
             &[],
             &axes,
             &RunOptions::default(),
+            &RunControl::default(),
             &mut |_, _| calls += 1,
         )
         .unwrap_err();

@@ -10,6 +10,7 @@
 
 mod support;
 
+use nobat_core::engine::RunControl;
 use nobat_core::experiment::RunOptions;
 use nobat_core::scenario::Override;
 use nobat_core::sizing::{self, Add, Per, Request, Search, Sizing, Target};
@@ -43,7 +44,15 @@ fn size(source: &str, overrides: &[&str], target: &str, per: Per, add: Add) -> S
         max_steps: None,
         options: RunOptions::default(),
     };
-    sizing::size(source, &no_files, &overrides, &request, &mut |_| {}).expect("the sizing runs")
+    sizing::size(
+        source,
+        &no_files,
+        &overrides,
+        &request,
+        &RunControl::default(),
+        &mut |_| {},
+    )
+    .expect("the sizing runs")
 }
 
 /// The counters of the answer: the last row that meets the target.
@@ -148,7 +157,16 @@ fn a_sweep_of_arrivals_scale_reproduces_mm1_waits() {
     }
     .toml();
     let axes = [Axis::parse("arrivals.scale=0.5:0.8:0.1").unwrap().unwrap()];
-    let sweep = run_sweep(&source, &no_files, &[], &axes, &RunOptions::default(), &mut |_, _| {}).unwrap();
+    let sweep = run_sweep(
+        &source,
+        &no_files,
+        &[],
+        &axes,
+        &RunOptions::default(),
+        &RunControl::default(),
+        &mut |_, _| {},
+    )
+    .unwrap();
     assert_eq!(sweep.points.len(), 4);
     let mut verdicts = Verdicts::new("sweep", check::SWEEP_MM1);
     for point in &sweep.points {

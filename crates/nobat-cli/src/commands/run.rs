@@ -4,7 +4,6 @@ use crate::args::RunArgs;
 use crate::error::CliError;
 use crate::progress::Progress;
 use crate::{html_report, input, output, table};
-use nobat_core::engine::RunControl;
 use nobat_core::experiment::{run_experiment_with, NamedPolicy, Observers};
 use nobat_core::report::{Num, Report, SummaryRow};
 
@@ -17,10 +16,7 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
             "--report needs --out DIR: the folder report.html and its charts are written to".into(),
         ));
     }
-    let control = RunControl {
-        max_in_system: usize::try_from(args.max_in_system).unwrap_or(usize::MAX),
-        interrupt: Some(crate::interrupt::flag()),
-    };
+    let control = args.sim.control();
     let progress = Progress::new(args.report.quiet);
     let update = |done, total| progress.update(done, total);
     let observers = Observers {

@@ -67,11 +67,13 @@ pub fn size(args: &SizeArgs) -> Result<String, CliError> {
             }
         )
     };
-    let sizing = sizing::size(&file.source, &read, &overrides, &request, &mut progress).map_err(|e| match e {
-        SizingError::Load(e) => file.load_error(e, &overrides),
-        SizingError::Input(m) => CliError::Input(format!("{}: {m}", args.scenario.display())),
-        other => CliError::Failure(anyhow::Error::new(other).context(format!("sizing {}", args.scenario.display()))),
-    })?;
+    let control = args.sim.control();
+    let sizing =
+        sizing::size(&file.source, &read, &overrides, &request, &control, &mut progress).map_err(|e| match e {
+            SizingError::Load(e) => file.load_error(e, &overrides),
+            SizingError::Input(m) => CliError::Input(format!("{}: {m}", args.scenario.display())),
+            SizingError::Simulation(e) => CliError::from_simulation(&args.scenario, e),
+        })?;
     let rows: Vec<Vec<String>> = sizing
         .rows
         .iter()

@@ -30,12 +30,17 @@ pub fn sweep(args: &SweepArgs) -> Result<String, CliError> {
     let options = args.sim.options();
     let read = |name: &str| file.read_named(name);
     let mut progress = |done: usize, total: usize| eprintln!("point {done}/{total} done");
-    let result = run_sweep(&file.source, &read, &fixed, &axes, &options, &mut progress).map_err(|e| match e {
-        SweepError::Load { point, error } => match file.load_error(error, &fixed) {
+    let control = args.sim.control();
+    let result = run_sweep(&file.source, &read, &fixed, &axes, &options, &control, &mut progress).map_err(|e| {
+        let (point, error) = match e {
+            SweepError::Load { point, error } => (point, file.load_error(error, &fixed)),
+            SweepError::Simulation { point, error } => (point, CliError::from_simulation(&args.scenario, *error)),
+        };
+        match error {
             CliError::Input(m) => CliError::Input(format!("at the point {point}: {m}")),
-            other => other,
-        },
-        other => CliError::Failure(anyhow::Error::new(other).context(format!("sweeping {}", args.scenario.display()))),
+            CliError::Failure(e) => CliError::Failure(e.context(format!("at the point {point}"))),
+            CliError::Interrupted => CliError::Interrupted,
+        }
     })?;
     let header: Vec<&str> = result.keys.iter().map(String::as_str).chain(SUMMARY_HEADER).collect();
     let rows: Vec<Vec<String>> = result

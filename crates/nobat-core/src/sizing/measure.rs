@@ -3,7 +3,7 @@
 //! scope (all clients, each office or each zone), and keep the worst scope's 95% bound.
 
 use super::target::{Metric, Per, Target};
-use crate::engine::{run_replication, Client, PolicySetup, Recorder, SimulationError};
+use crate::engine::{run_replication_with, Client, PolicySetup, Recorder, RunControl, SimulationError};
 use crate::experiment::NamedPolicy;
 use crate::model::Model;
 use crate::stats::{mean_and_half_width, Accumulator, WaitHistogram};
@@ -90,9 +90,11 @@ impl Evaluation {
 }
 
 /// Simulates `replications` replications of `policy` (index into `model.policies`) with base
-/// seed `seed`, in parallel (on `pool` if given, else on the global pool), and judges the target in every scope. A scope where nobody was served in any
+/// seed `seed`, in parallel on the current rayon pool (the caller installs its own to bound the
+/// threads), and judges the target in every scope. A scope where nobody was served in any
 /// replication has no wait to judge and is skipped; one with a value in a single replication
-/// has no interval and cannot meet the target.
+/// has no interval and cannot meet the target. The replications stop early as `control` says
+/// (see [`crate::experiment::run_experiment_with`]).
 pub fn evaluate(
     model: &Model,
     policy: usize,
@@ -100,32 +102,30 @@ pub fn evaluate(
     per: Per,
     replications: u32,
     seed: u64,
-    pool: Option<&rayon::ThreadPool>,
+    control: &RunControl,
 ) -> Result<Evaluation, SimulationError> {
     let named = NamedPolicy::from_model(model).swap_remove(policy);
     let mut setup = PolicySetup::new(model, named.name.clone(), named.reach, named.information);
     setup.pooled = named.pooled;
     let names = scope_names(model, per);
-    let run = || {
-        (0..replications)
-            .into_par_iter()
-            .map(|r| {
-                let mut recorder = ScopeRecorder {
-                    warmup: model.run.warmup,
-                    threshold: model.run.target.unwrap_or(f64::NAN),
-                    per,
-                    scopes: vec![Waits::default(); names.len()],
-                };
-                let mut instance = (named.factory)(model);
-                run_replication(model, r, seed, &setup, &mut instance, &mut recorder)?;
-                Ok(recorder)
-            })
-            .collect::<Result<Vec<ScopeRecorder>, SimulationError>>()
-    };
-    let runs = match pool {
-        Some(pool) => pool.install(run)?,
-        None => run()?,
-    };
+    let runs = (0..replications)
+        .into_par_iter()
+        .map(|r| {
+            // As in run_experiment_with: once interrupted, no replication starts.
+            if control.interrupted() {
+                return Err(SimulationError::Interrupted);
+            }
+            let mut recorder = ScopeRecorder {
+                warmup: model.run.warmup,
+                threshold: model.run.target.unwrap_or(f64::NAN),
+                per,
+                scopes: vec![Waits::default(); names.len()],
+            };
+            let mut instance = (named.factory)(model);
+            run_replication_with(model, r, seed, &setup, control, &mut instance, &mut recorder)?;
+            Ok(recorder)
+        })
+        .collect::<Result<Vec<ScopeRecorder>, SimulationError>>()?;
     let mut worst = Evaluation {
         metric: f64::NAN,
         half_width: f64::NAN,
@@ -181,7 +181,7 @@ mod tests {
         let (p90, p90_hw) = mean_and_half_width(&p90s);
         let check = |target: &str, mean: f64, hw: f64| {
             let t = Target::parse(target).unwrap();
-            let e = evaluate(&model, 0, &t, Per::All, 4, model.run.seed, None).unwrap();
+            let e = evaluate(&model, 0, &t, Per::All, 4, model.run.seed, &RunControl::default()).unwrap();
             assert!(
                 (e.metric - mean).abs() < 1e-9 && (e.half_width - hw).abs() < 1e-9,
                 "{target}: {e:?}"

@@ -29,7 +29,7 @@ pub use measure::Evaluation;
 pub use sites::Site;
 pub use target::{Direction, Metric, Per, Target, METRICS};
 
-use crate::engine::SimulationError;
+use crate::engine::{RunControl, SimulationError};
 use crate::experiment::RunOptions;
 use crate::model::Model;
 use crate::report::{write_rows, HeaderOf, Num};
@@ -214,12 +214,16 @@ impl Space<'_> {
 }
 
 /// Sizes `source` (with `read` for the files it names and `overrides` applied first) as
-/// `request` asks. `progress` is told each row as it is made.
+/// `request` asks. `progress` is told each row as it is made. Every configuration is
+/// simulated under `control`: an interruption or a runaway configuration ends the search with
+/// [`SizingError::Simulation`] (kept apart from [`Request`], plain data, as
+/// [`crate::experiment::run_experiment_with`] keeps it apart from its options).
 pub fn size(
     source: &str,
     read: &dyn Fn(&str) -> Result<String, String>,
     overrides: &[Override],
     request: &Request,
+    control: &RunControl,
     progress: &mut dyn FnMut(&SizingRow),
 ) -> Result<Sizing, SizingError> {
     let model = load_with_overrides(source, read, overrides).map_err(SizingError::Load)?;
@@ -325,15 +329,21 @@ pub fn size(
             return Ok(None);
         };
         evaluations += 1;
-        Ok(Some(measure::evaluate(
-            &model,
-            policy,
-            &request.target,
-            request.per,
-            replications,
-            seed,
-            pool.as_ref(),
-        )?))
+        let evaluate = || {
+            measure::evaluate(
+                &model,
+                policy,
+                &request.target,
+                request.per,
+                replications,
+                seed,
+                control,
+            )
+        };
+        Ok(Some(match &pool {
+            Some(pool) => pool.install(evaluate)?,
+            None => evaluate()?,
+        }))
     };
     let mut rows: Vec<(SizingRow, Config)> = Vec::new();
     let mut record = |added: &str, office: String, judged: &Judged| {
