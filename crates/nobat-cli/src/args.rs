@@ -137,13 +137,15 @@ pub struct SizeArgs {
     /// site or set.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_steps: Option<u32>,
-    /// Folder for sizing.csv (created if missing).
+    /// Folder for sizing.csv, report.html and its chart (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
     pub set: SetArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// `nobat sweep`.
@@ -151,7 +153,7 @@ pub struct SizeArgs {
 pub struct SweepArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Folder for sweep.csv (created if missing).
+    /// Folder for sweep.csv, report.html and its charts (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
@@ -160,6 +162,8 @@ pub struct SweepArgs {
     /// slowest); `KEY=VALUE` fixes KEY at every point. Keys as for `run --set`.
     #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
     pub set: Vec<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// `nobat run`.
@@ -188,9 +192,24 @@ pub struct ReportArgs {
     /// Write only the CSV files, no report.html or charts.
     #[arg(long)]
     pub no_report: bool,
-    /// No progress bar (it is shown only when stderr is a terminal anyway).
+    /// No progress on stderr: no bar (drawn only when stderr is a terminal anyway), and no
+    /// per-point or per-step lines of sweep and size.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+impl ReportArgs {
+    /// Whether to write report.html and its charts into `out`: by default whenever there is an
+    /// `--out` folder, unless `--no-report`. `--report` without `--out` is bad input, not
+    /// silently ignored.
+    pub fn wanted(&self, out: Option<&std::path::Path>) -> Result<bool, crate::error::CliError> {
+        if self.report && out.is_none() {
+            return Err(crate::error::CliError::Input(
+                "--report needs --out DIR: the folder report.html and its charts are written to".into(),
+            ));
+        }
+        Ok(out.is_some() && !self.no_report)
+    }
 }
 
 /// `nobat check`.

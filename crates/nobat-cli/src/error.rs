@@ -49,6 +49,17 @@ impl CliError {
     }
 }
 
+impl CliError {
+    /// The error of writing the output folder: [`CliError::Interrupted`] when Ctrl-C stopped
+    /// it (nothing was put in place), a failure otherwise.
+    pub fn from_output(e: anyhow::Error) -> Self {
+        match e.downcast_ref::<crate::output::Interrupted>() {
+            Some(_) => CliError::Interrupted,
+            None => CliError::Failure(e),
+        }
+    }
+}
+
 impl From<anyhow::Error> for CliError {
     fn from(e: anyhow::Error) -> Self {
         CliError::Failure(e)

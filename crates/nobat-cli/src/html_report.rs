@@ -114,7 +114,7 @@ pub fn run_charts(model: &Model, result: &ExperimentResult, report: &Report) -> 
 }
 
 /// Escapes text for HTML.
-fn esc(s: &str) -> String {
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -174,16 +174,34 @@ pub fn in_words(row: &ComparisonRow) -> String {
     }
 }
 
+/// A self-contained page titled `title` around `body` (HTML): the head with the shared CSS, the
+/// heading, and `body` inside `<main>`. Every verb's `report.html` is built on it, so all of
+/// them look alike and the style lives in one place.
+pub fn page(title: &str, body: &str) -> String {
+    let title = esc(title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} — nobat report</title><style>{CSS}</style></head><body><main>\n<h1>{title}</h1>\n\
+         {body}</main></body></html>\n"
+    )
+}
+
+/// A chart's section: its heading, how to read it, the SVG inline and its file name.
+pub fn chart_section(h: &mut String, c: &Chart) {
+    let _ = writeln!(
+        h,
+        "<section><h2>{}</h2><p>{}</p><figure>{}</figure><p class=\"file\">{}</p></section>",
+        esc(&c.title),
+        esc(&c.note),
+        strip_xml_header(&c.svg),
+        esc(&c.file)
+    );
+}
+
 /// The whole page.
 pub fn render(model: &Model, result: &ExperimentResult, report: &Report, charts: &[Chart]) -> String {
     let mut h = String::new();
-    let title = esc(&model.name);
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} — nobat report</title><style>{CSS}</style></head><body><main>\n<h1>{title}</h1>\n"
-    );
     let _ = writeln!(
         h,
         "<p class=\"sub\">Simulated with nobat: {} replications per policy (seed {}), every policy facing the \
@@ -194,14 +212,7 @@ pub fn render(model: &Model, result: &ExperimentResult, report: &Report, charts:
     findings(&mut h, model, report);
     summary_table(&mut h, model, report);
     for c in charts {
-        let _ = writeln!(
-            h,
-            "<section><h2>{}</h2><p>{}</p><figure>{}</figure><p class=\"file\">{}</p></section>",
-            esc(&c.title),
-            esc(&c.note),
-            strip_xml_header(&c.svg),
-            esc(&c.file)
-        );
+        chart_section(&mut h, c);
     }
     worst_offices(&mut h, model, report);
     worst_zones(&mut h, model, report);
@@ -209,10 +220,9 @@ pub fn render(model: &Model, result: &ExperimentResult, report: &Report, charts:
         h,
         "<footer>The numbers behind this page are in the CSV files beside it: summary.csv, comparison.csv, \
          offices.csv, by_zone.csv, by_service.csv, replications.csv, timeseries.csv. Means are means over \
-         replications with 95% Student-t intervals; percentiles pool the clients of all replications.</footer>\n\
-         </main></body></html>"
+         replications with 95% Student-t intervals; percentiles pool the clients of all replications.</footer>"
     );
-    h
+    page(&model.name, &h)
 }
 
 /// An SVG string as an inline element (no XML declaration inside HTML).
@@ -472,7 +482,7 @@ fn worst_zones(h: &mut String, model: &Model, report: &Report) {
 }
 
 /// An HTML table; cells are HTML already, headers are escaped.
-fn table(head: &[&str], rows: &[Vec<String>]) -> String {
+pub fn table(head: &[&str], rows: &[Vec<String>]) -> String {
     let mut t = String::from("<div class=\"scroll\"><table><thead><tr>");
     for c in head {
         let _ = write!(t, "<th>{}</th>", esc(c));

@@ -12,6 +12,7 @@ mod input;
 mod interrupt;
 mod output;
 mod progress;
+mod study_report;
 mod table;
 
 use clap::Parser;

@@ -72,17 +72,24 @@ pub fn write_reports(dir: &Path, report: &Report, extra: &[(String, String)]) ->
         .iter()
         .map(|&name| move |out: &mut dyn Write| csv(name, out))
         .collect();
+    let files: Vec<FileWriter> = Report::FILES
+        .iter()
+        .zip(&csv_writers)
+        .map(|(&name, w)| (name, w as &dyn Fn(&mut dyn Write) -> anyhow::Result<()>))
+        .collect();
+    write_files_and(dir, &files, extra)
+}
+
+/// Writes `files` and the `extra` files (name, contents: a report page and its charts) into
+/// `dir`, all or nothing (see [`write_files`]): a verb's data and its report go in together.
+pub fn write_files_and(dir: &Path, files: &[FileWriter], extra: &[(String, String)]) -> anyhow::Result<Vec<PathBuf>> {
     let extra_writers: Vec<_> = extra
         .iter()
         .map(|(_, contents)| {
             move |out: &mut dyn Write| -> anyhow::Result<()> { Ok(out.write_all(contents.as_bytes())?) }
         })
         .collect();
-    let mut files: Vec<FileWriter> = Report::FILES
-        .iter()
-        .zip(&csv_writers)
-        .map(|(&name, w)| (name, w as &dyn Fn(&mut dyn Write) -> anyhow::Result<()>))
-        .collect();
+    let mut files = files.to_vec();
     files.extend(
         extra
             .iter()
@@ -90,6 +97,15 @@ pub fn write_reports(dir: &Path, report: &Report, extra: &[(String, String)]) ->
             .map(|((name, _), w)| (name.as_str(), w as &dyn Fn(&mut dyn Write) -> anyhow::Result<()>)),
     );
     write_files(dir, &files)
+}
+
+/// What to print after the files: where the report is, when one was written.
+pub fn open_hint(dir: &Path, with_report: bool) -> String {
+    if with_report {
+        format!("; open {} in a browser", dir.join("report.html").display())
+    } else {
+        String::new()
+    }
 }
 
 /// Removes the temporary files of `staged`, and `dir` if this run created it and it is empty.

@@ -9,15 +9,18 @@ use std::io::IsTerminal;
 pub struct Progress(Option<ProgressBar>);
 
 impl Progress {
-    /// A bar for a run, unless `quiet` or stderr is not a terminal.
-    pub fn new(quiet: bool) -> Self {
+    /// A bar counting `unit` (`replications`, `points`), unless `quiet` or stderr is not a
+    /// terminal.
+    pub fn new(quiet: bool, unit: &str) -> Self {
         if quiet || !std::io::stderr().is_terminal() {
             return Progress(None);
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("{bar:30} {pos}/{len} replications, {elapsed} elapsed, ETA {eta}")
-                .expect("a valid template"),
+            ProgressStyle::with_template(&format!(
+                "{{bar:30}} {{pos}}/{{len}} {unit}, {{elapsed}} elapsed, ETA {{eta}}"
+            ))
+            .expect("a valid template"),
         );
         Progress(Some(bar))
     }

@@ -20,6 +20,22 @@ fn header_of(path: &Path) -> String {
     fs::read_to_string(path).unwrap().lines().next().unwrap().to_string()
 }
 
+/// The names of the files in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Whether an SVG chart shows `text` as a label of its own (plotters writes each `<text>`'s
+/// content on a line of its own).
+fn svg_shows(svg: &str, text: &str) -> bool {
+    svg.lines().any(|l| l.trim() == text)
+}
+
 fn write_scenario(dir: &Path, text: &str) -> PathBuf {
     let path = dir.join("bad.toml");
     fs::write(&path, text).unwrap();
@@ -890,8 +906,67 @@ mod sweep {
         assert!(text.starts_with(&format!("arrivals.scale,{summary_header}")), "{text}");
         let scales: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
         assert_eq!(scales, ["0.5", "0.6", "0.7"]);
-        let leftovers = fs::read_dir(out.path()).unwrap().count();
-        assert_eq!(leftovers, 1, "only sweep.csv, no temporary file");
+        let names = file_names(out.path());
+        assert!(
+            names.iter().all(|n| !n.starts_with('.')),
+            "no temporary file: {names:?}"
+        );
+    }
+
+    #[test]
+    fn out_writes_the_report_with_a_chart_per_metric_against_the_swept_key() {
+        let out = tempfile::tempdir().unwrap();
+        nobat()
+            .args(["sweep", scenario("mm1.toml").to_str().unwrap(), "--out"])
+            .arg(out.path())
+            .args(["--set", "arrivals.scale=0.5:0.7:0.1", "--set", "run.horizon=5000"])
+            .args(["--replications", "2"])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("report.html in a browser"));
+        let html = fs::read_to_string(out.path().join("report.html")).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>") && html.contains("sweep of arrivals.scale"));
+        assert!(
+            html.contains("<code>arrivals.scale=0.5:0.7:0.1</code>"),
+            "what was swept"
+        );
+        let svg = fs::read_to_string(out.path().join("sweep_wait_mean.svg")).unwrap();
+        assert!(
+            svg.contains("<svg") && svg_shows(&svg, "arrivals.scale"),
+            "the swept key labels the axis"
+        );
+        assert!(
+            html.contains(&svg[svg.find("<svg").unwrap()..]),
+            "the chart is inline too"
+        );
+    }
+
+    #[test]
+    fn no_report_writes_only_the_csv_and_report_needs_out() {
+        let out = tempfile::tempdir().unwrap();
+        let mm1 = scenario("mm1.toml");
+        nobat()
+            .arg("sweep")
+            .arg(&mm1)
+            .args([
+                "--set",
+                "arrivals.scale=0.5,0.6",
+                "--replications",
+                "2",
+                "--no-report",
+                "--out",
+            ])
+            .arg(out.path())
+            .assert()
+            .success();
+        assert_eq!(file_names(out.path()), ["sweep.csv"]);
+        nobat()
+            .arg("sweep")
+            .arg(&mm1)
+            .args(["--set", "arrivals.scale=0.5,0.6", "--report"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("--report needs --out"));
     }
 
     #[test]
@@ -988,6 +1063,48 @@ mod size {
             rows[2][8].parse().unwrap(),
         );
         assert!((metric + half - bound).abs() < 1e-5 && bound <= 0.5);
+    }
+
+    #[test]
+    fn out_writes_the_report_with_the_answer_and_the_chart() {
+        let out = tempfile::tempdir().unwrap();
+        nobat()
+            .args([
+                "size",
+                scenario("mmc.toml").to_str().unwrap(),
+                "--target",
+                "wait_p90<=0.5",
+            ])
+            .args(["--replications", "4", "--set", "run.horizon=20000", "--quiet", "--out"])
+            .arg(out.path())
+            .assert()
+            .success()
+            .stderr("");
+        let html = fs::read_to_string(out.path().join("report.html")).unwrap();
+        assert!(html.contains("Answer: add 2 counters (Central +2)"), "{html}");
+        let svg = fs::read_to_string(out.path().join("sizing.svg")).unwrap();
+        assert!(svg.contains("<svg") && svg_shows(&svg, "counters added") && svg_shows(&svg, "target 0.5"));
+        assert_eq!(file_names(out.path()), ["report.html", "sizing.csv", "sizing.svg"]);
+        let plain = tempfile::tempdir().unwrap();
+        nobat()
+            .args([
+                "size",
+                scenario("mmc.toml").to_str().unwrap(),
+                "--target",
+                "wait_p90<=0.5",
+            ])
+            .args([
+                "--replications",
+                "2",
+                "--set",
+                "run.horizon=2000",
+                "--no-report",
+                "--out",
+            ])
+            .arg(plain.path())
+            .assert()
+            .success();
+        assert_eq!(file_names(plain.path()), ["sizing.csv"]);
     }
 
     #[test]

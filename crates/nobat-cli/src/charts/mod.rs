@@ -10,11 +10,9 @@ mod cdf;
 mod day;
 mod lines;
 mod offices;
-// The charts of `nobat sweep` and `nobat size`, unit-tested against data types of their own;
-// not called until those verbs (issue 6) are merged and feed them.
-#[allow(dead_code)]
+// The charts of `nobat sweep` and `nobat size`, against data types of their own that
+// `study_report` fills from the library's results.
 pub mod size;
-#[allow(dead_code)]
 pub mod sweep;
 
 pub use cdf::wait_cdf;

@@ -11,13 +11,9 @@ use nobat_core::report::{Num, Report, SummaryRow};
 pub fn run(args: &RunArgs) -> Result<String, CliError> {
     let model = input::load_model(&args.scenario, &args.set.set)?;
     let options = args.sim.options();
-    if args.report.report && args.out.is_none() {
-        return Err(CliError::Input(
-            "--report needs --out DIR: the folder report.html and its charts are written to".into(),
-        ));
-    }
+    let with_report = args.report.wanted(args.out.as_deref())?;
     let control = args.sim.control();
-    let progress = Progress::new(args.report.quiet);
+    let progress = Progress::new(args.report.quiet, "replications");
     let update = |done, total| progress.update(done, total);
     let observers = Observers {
         // timeseries.csv is one of the files --out writes.
@@ -31,7 +27,7 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
     let written = match &args.out {
         Some(dir) => {
             let mut extra = Vec::new();
-            if !args.report.no_report {
+            if with_report {
                 let charts = html_report::run_charts(&model, &result, &report)?;
                 extra.push((
                     "report.html".to_string(),
@@ -39,18 +35,13 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
                 ));
                 extra.extend(charts.into_iter().map(|c| (c.file, c.svg)));
             }
-            let files = output::write_reports(dir, &report, &extra).map_err(|e| {
-                match e.downcast_ref::<output::Interrupted>() {
-                    Some(_) => CliError::Interrupted,
-                    None => CliError::Failure(e),
-                }
-            })?;
-            let html = if args.report.no_report {
-                String::new()
-            } else {
-                format!("; open {} in a browser", dir.join("report.html").display())
-            };
-            format!("wrote {} files to {}{html}", files.len(), dir.display())
+            let files = output::write_reports(dir, &report, &extra).map_err(CliError::from_output)?;
+            format!(
+                "wrote {} files to {}{}",
+                files.len(),
+                dir.display(),
+                output::open_hint(dir, with_report)
+            )
         }
         None => "(no --out DIR given: no CSV written)".to_string(),
     };

@@ -5,6 +5,7 @@ use super::run::{short, with_ci};
 use crate::args::{AddKind, PerKind, SearchKind, SizeArgs};
 use crate::error::CliError;
 use crate::input::{self, ScenarioFile};
+use crate::study_report::{self, SizeInput};
 use crate::{output, table};
 use anyhow::Context;
 use nobat_core::sizing::{self, sites, Add, Per, Request, Search, SizingError, Target};
@@ -13,6 +14,7 @@ use std::io::Write;
 /// Sizes the scenario of `args`, writes `sizing.csv`, and returns the text to print. Finding no
 /// addition that meets the target is an error (exit 1), after the steps are printed and written.
 pub fn size(args: &SizeArgs) -> Result<String, CliError> {
+    let with_report = args.report.wanted(args.out.as_deref())?;
     let file = ScenarioFile::read(&args.scenario)?;
     let overrides = input::overrides(&args.set.set)?;
     let target = Target::parse(&args.target).map_err(|e| CliError::Input(format!("--target {}: {e}", args.target)))?;
@@ -50,7 +52,11 @@ pub fn size(args: &SizeArgs) -> Result<String, CliError> {
         options: args.sim.options(),
     };
     let read = |name: &str| file.read_named(name);
+    // The search's own log is its progress: a line per step, unless --quiet.
     let mut progress = |r: &sizing::SizingRow| {
+        if args.report.quiet {
+            return;
+        }
         eprintln!(
             "step {}: {} {}: {} = {} in `{}`, 95% bound {}: {}",
             r.step,
@@ -91,6 +97,18 @@ pub fn size(args: &SizeArgs) -> Result<String, CliError> {
             ]
         })
         .collect();
+    let metric_head = format!("{} (95% CI)", target.metric.name());
+    let head = [
+        "step",
+        "added",
+        "office",
+        "counters",
+        "offices",
+        &metric_head,
+        "bound",
+        "worst",
+        "meets",
+    ];
     let mut text = format!(
         "{} — sizing for policy `{}`, target {} ({} replications per configuration, {} configurations simulated)\nsearch: {}\n{}",
         args.scenario.display(),
@@ -99,33 +117,47 @@ pub fn size(args: &SizeArgs) -> Result<String, CliError> {
         sizing.replications,
         sizing.evaluations,
         sizing.search,
-        table::render(
-            &[
-                "step",
-                "added",
-                "office",
-                "counters",
-                "offices",
-                &format!("{} (95% CI)", target.metric.name()),
-                "bound",
-                "worst",
-                "meets",
-            ],
-            &rows,
-        )
+        table::render(&head, &rows)
     );
+    let answer = answer_in_words(&sizing, &target);
     if let Some(dir) = &args.out {
+        let extra = if with_report {
+            let scenario = args.scenario.display().to_string();
+            let input = SizeInput {
+                scenario: &scenario,
+                target: &target,
+                per: request.per,
+                offices: args.add == AddKind::Offices,
+            };
+            study_report::size_files(&input, &sizing, answer.as_deref(), &head, &rows)?
+        } else {
+            Vec::new()
+        };
         let write = |out: &mut dyn Write| -> anyhow::Result<()> { Ok(sizing.write_csv(out)?) };
-        output::write_files(dir, &[("sizing.csv", &write)])
-            .with_context(|| format!("writing sizing.csv to {}", dir.display()))?;
-        text.push_str(&format!("wrote sizing.csv to {}\n", dir.display()));
+        let files = output::write_files_and(dir, &[("sizing.csv", &write)], &extra)
+            .with_context(|| format!("writing sizing.csv to {}", dir.display()))
+            .map_err(CliError::from_output)?;
+        text.push_str(&format!(
+            "wrote {} files to {}{}\n",
+            files.len(),
+            dir.display(),
+            output::open_hint(dir, with_report)
+        ));
     }
-    let Some(answer) = &sizing.answer else {
+    let Some(answer) = answer else {
         print!("{text}");
         return Err(CliError::Failure(anyhow::anyhow!(
             "no addition within the search's limits meets {target}: raise --max-steps, add candidate sites, or relax the target"
         )));
     };
+    text.push_str(&format!("answer: {answer}\n"));
+    Ok(text)
+}
+
+/// The answer in words, for the terminal and the report alike: what to add, the totals, and
+/// the deciding scope's metric and bound. `None` when nothing within the limits meets the target.
+fn answer_in_words(sizing: &sizing::Sizing, target: &Target) -> Option<String> {
+    let answer = sizing.answer.as_ref()?;
     let row = &sizing.rows[answer.row];
     let what = if !answer.sites.is_empty() {
         format!("open {} (cost {})", answer.sites.join(", "), answer.cost)
@@ -135,14 +167,13 @@ pub fn size(args: &SizeArgs) -> Result<String, CliError> {
     } else {
         "nothing: the scenario as given meets the target".to_string()
     };
-    text.push_str(&format!(
-        "answer: {what} -> {} counters, {} offices in all; {} = {} in `{}` (the worst), 95% bound {} meets {target}\n",
+    Some(format!(
+        "{what} -> {} counters, {} offices in all; {} = {} in `{}` (the worst), 95% bound {} meets {target}",
         row.counters_total,
         row.offices_total,
         target.metric.name(),
         with_ci(short(row.metric), short(row.metric_ci95)),
         row.worst,
         short(row.bound).text(),
-    ));
-    Ok(text)
+    ))
 }

@@ -5,6 +5,8 @@ use super::run::{summary_cells, SUMMARY_HEADER};
 use crate::args::SweepArgs;
 use crate::error::CliError;
 use crate::input::ScenarioFile;
+use crate::progress::Progress;
+use crate::study_report::{self, SweepInput};
 use crate::{output, table};
 use anyhow::Context;
 use nobat_core::scenario::Override;
@@ -27,11 +29,22 @@ pub fn sweep(args: &SweepArgs) -> Result<String, CliError> {
             "nothing to sweep: give a range `--set KEY=FROM:TO:STEP` or a list `--set KEY=a,b,c` (a single value only fixes a key at every point)".into(),
         ));
     }
+    let with_report = args.report.wanted(args.out.as_deref())?;
     let options = args.sim.options();
     let read = |name: &str| file.read_named(name);
-    let mut progress = |done: usize, total: usize| eprintln!("point {done}/{total} done");
+    let bar = Progress::new(args.report.quiet, "points");
+    // Without a bar (stderr not a terminal) a line per point still shows a long sweep moving.
+    let mut progress = |done: usize, total: usize| {
+        if bar.shown() {
+            bar.update(done as u64, total as u64);
+        } else if !args.report.quiet {
+            eprintln!("point {done}/{total} done");
+        }
+    };
     let control = args.sim.control();
-    let result = run_sweep(&file.source, &read, &fixed, &axes, &options, &control, &mut progress).map_err(|e| {
+    let result = run_sweep(&file.source, &read, &fixed, &axes, &options, &control, &mut progress);
+    bar.finish();
+    let result = result.map_err(|e| {
         let (point, error) = match e {
             SweepError::Load { point, error } => (point, file.load_error(error, &fixed)),
             SweepError::Simulation { point, error } => (point, CliError::from_simulation(&args.scenario, *error)),
@@ -56,10 +69,27 @@ pub fn sweep(args: &SweepArgs) -> Result<String, CliError> {
         .collect();
     let written = match &args.out {
         Some(dir) => {
+            let extra = if with_report {
+                let scenario = args.scenario.display().to_string();
+                let input = SweepInput {
+                    scenario: &scenario,
+                    swept: axes.iter().map(|a| a.arg.as_str()).collect(),
+                    fixed: fixed.iter().map(|o| o.arg.as_str()).collect(),
+                };
+                study_report::sweep_files(&input, &result, &header, &rows)?
+            } else {
+                Vec::new()
+            };
             let write = |out: &mut dyn Write| -> anyhow::Result<()> { Ok(result.write_csv(out)?) };
-            output::write_files(dir, &[("sweep.csv", &write)])
-                .with_context(|| format!("writing sweep.csv to {}", dir.display()))?;
-            format!("wrote sweep.csv to {}", dir.display())
+            let files = output::write_files_and(dir, &[("sweep.csv", &write)], &extra)
+                .with_context(|| format!("writing sweep.csv to {}", dir.display()))
+                .map_err(CliError::from_output)?;
+            format!(
+                "wrote {} files to {}{}",
+                files.len(),
+                dir.display(),
+                output::open_hint(dir, with_report)
+            )
         }
         None => "(no --out DIR given: no CSV written)".to_string(),
     };
