@@ -215,6 +215,8 @@ fn size_series(input: &SizeInput, sizing: &Sizing) -> SizeSeries {
             .iter()
             .filter_map(|r| Some((finite(r.cost_total)?, finite(r.metric)?, finite(r.bound))))
             .collect(),
+        // The sets of an exact search over sites are separate configurations, not a curve.
+        joined: !(input.offices && sizing.search.starts_with("exact")),
         target: input.target.value,
     }
 }

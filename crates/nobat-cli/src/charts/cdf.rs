@@ -35,6 +35,7 @@ pub fn wait_cdf(policies: &[(&str, &WaitHistogram)]) -> anyhow::Result<String> {
                 color: i,
                 points,
                 markers: false,
+                joined: true,
             }
         })
         .collect();

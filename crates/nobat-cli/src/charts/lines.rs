@@ -14,6 +14,9 @@ pub struct Line {
     pub points: Vec<(f64, f64)>,
     /// Mark each point (few points, like a sweep); a dense curve has none.
     pub markers: bool,
+    /// Join the points by a line: they are one curve. Unjoined points (marked) are separate
+    /// configurations, like the sets of an exact search, that a line would wrongly connect.
+    pub joined: bool,
 }
 
 /// A line chart to draw.
@@ -99,11 +102,20 @@ pub fn line_chart(plot: &LinePlot<'_>, width: u32, height: u32) -> anyhow::Resul
         for line in plot.lines {
             let c = color(line.color);
             let style = ShapeStyle::from(&c).stroke_width(2);
-            chart
-                .draw_series(LineSeries::new(line.points.iter().copied(), style))
-                .map_err(draw_error)?
-                .label(line.name.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+            if line.joined {
+                chart
+                    .draw_series(LineSeries::new(line.points.iter().copied(), style))
+                    .map_err(draw_error)?
+                    .label(line.name.as_str())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+            } else {
+                chart
+                    .draw_series(line.points.iter().map(|&p| Circle::new(p, 4, c.filled())))
+                    .map_err(draw_error)?
+                    .label(line.name.as_str())
+                    .legend(move |(x, y)| Circle::new((x + 9, y), 4, c.filled()));
+                continue;
+            }
             if line.markers {
                 chart
                     .draw_series(line.points.iter().map(|&p| Circle::new(p, 3, c.filled())))

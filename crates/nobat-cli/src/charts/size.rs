@@ -16,6 +16,9 @@ pub struct SizeSeries {
     pub steps: Vec<(f64, f64, Option<f64>)>,
     /// The target the metric must meet.
     pub target: f64,
+    /// Each step builds on the previous one (a greedy search): the steps are one curve.
+    /// Otherwise (an exact search) they are separate sets, drawn as points.
+    pub joined: bool,
 }
 
 /// The metric and its bound against the capacity added, with the target line.
@@ -25,6 +28,7 @@ pub fn size_chart(size: &SizeSeries) -> anyhow::Result<String> {
         color: 0,
         points: size.steps.iter().map(|s| (s.0, s.1)).collect(),
         markers: true,
+        joined: size.joined,
     }];
     let bound: Vec<(f64, f64)> = size.steps.iter().filter_map(|s| Some((s.0, s.2?))).collect();
     if !bound.is_empty() {
@@ -33,6 +37,7 @@ pub fn size_chart(size: &SizeSeries) -> anyhow::Result<String> {
             color: 5,
             points: bound,
             markers: true,
+            joined: size.joined,
         });
     }
     let title = format!("{} against {}", size.metric, size.x_label);
@@ -70,6 +75,7 @@ mod tests {
                 (2.0, 25.0, Some(29.0)),
             ],
             target: 30.0,
+            joined: true,
         })
         .unwrap();
         assert_eq!(count(&svg, "circle"), 6, "three steps, estimate and bound");

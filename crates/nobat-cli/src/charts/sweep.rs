@@ -35,6 +35,7 @@ pub fn sweep_charts(sweep: &SweepSeries) -> anyhow::Result<Vec<(String, String)>
                         .filter_map(|(x, ys)| Some((*x, ys.get(j).copied().flatten()?)))
                         .collect(),
                     markers: true,
+                    joined: true,
                 })
                 .collect();
             let title = format!("{metric} against {}", sweep.x_label);
