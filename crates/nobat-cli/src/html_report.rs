@@ -74,18 +74,19 @@ pub fn run_charts(model: &Model, result: &ExperimentResult, report: &Report) -> 
             .enumerate()
             .filter(|(_, p)| !pooled(&p.name))
             .map(|(j, p)| {
-                let per_office = model
+                // One pass over the rows: a national scenario has thousands of offices.
+                let index: std::collections::HashMap<&str, usize> = model
                     .offices
                     .iter()
-                    .map(|o| {
-                        report
-                            .timeseries
-                            .iter()
-                            .filter(|r| r.policy == p.name && r.office == o.name)
-                            .filter_map(|r| Some((r.time.0?, r.waiting.0?)))
-                            .collect()
-                    })
+                    .enumerate()
+                    .map(|(i, o)| (o.name.as_str(), i))
                     .collect();
+                let mut per_office = vec![Vec::new(); model.offices.len()];
+                for r in report.timeseries.iter().filter(|r| r.policy == p.name) {
+                    if let (Some(&i), Some(t), Some(w)) = (index.get(r.office.as_str()), r.time.0, r.waiting.0) {
+                        per_office[i].push((t, w));
+                    }
+                }
                 (p.name.as_str(), j, per_office)
             })
             .collect();
@@ -399,16 +400,26 @@ fn summary_table(h: &mut String, model: &Model, report: &Report) {
 /// The offices with the longest p90 under any policy: their p90 and mean under each policy.
 fn worst_offices(h: &mut String, model: &Model, report: &Report) {
     let policies: Vec<&str> = report.summary.iter().map(|r| r.policy.as_str()).collect();
-    let cell = |policy: &str, office: &str| report.offices.iter().find(|r| r.policy == policy && r.office == office);
+    // Looked up once each: a national scenario has thousands of offices.
+    let rows: std::collections::HashMap<(&str, &str), &nobat_core::report::OfficeRow> = report
+        .offices
+        .iter()
+        .map(|r| ((r.policy.as_str(), r.office.as_str()), r))
+        .collect();
+    let cell = |policy: &str, office: &str| rows.get(&(policy, office)).copied();
     let worst = |office: &str| {
         policies
             .iter()
             .filter_map(|p| cell(p, office)?.wait_p90.0)
             .fold(f64::NEG_INFINITY, f64::max)
     };
-    let mut offices: Vec<&str> = model.offices.iter().map(|o| o.name.as_str()).collect();
-    offices.sort_by(|a, b| worst(b).total_cmp(&worst(a)));
-    offices.truncate(8);
+    let mut offices: Vec<(&str, f64)> = model
+        .offices
+        .iter()
+        .map(|o| (o.name.as_str(), worst(&o.name)))
+        .collect();
+    offices.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let offices: Vec<&str> = offices.into_iter().take(8).map(|(o, _)| o).collect();
     let mut head = vec!["office"];
     head.extend(policies.iter().copied());
     let rows: Vec<Vec<String>> = offices
@@ -443,16 +454,21 @@ fn worst_zones(h: &mut String, model: &Model, report: &Report) {
         return;
     }
     let policies: Vec<&str> = report.summary.iter().map(|r| r.policy.as_str()).collect();
-    let cell = |policy: &str, zone: &str| report.by_zone.iter().find(|r| r.policy == policy && r.zone == zone);
+    let rows: std::collections::HashMap<(&str, &str), &nobat_core::report::ZoneRow> = report
+        .by_zone
+        .iter()
+        .map(|r| ((r.policy.as_str(), r.zone.as_str()), r))
+        .collect();
+    let cell = |policy: &str, zone: &str| rows.get(&(policy, zone)).copied();
     let worst = |zone: &str| {
         policies
             .iter()
             .filter_map(|p| cell(p, zone)?.wait_mean.0)
             .fold(f64::NEG_INFINITY, f64::max)
     };
-    let mut zones: Vec<&str> = model.zones.iter().map(|z| z.name.as_str()).collect();
-    zones.sort_by(|a, b| worst(b).total_cmp(&worst(a)));
-    zones.truncate(12);
+    let mut zones: Vec<(&str, f64)> = model.zones.iter().map(|z| (z.name.as_str(), worst(&z.name))).collect();
+    zones.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let zones: Vec<&str> = zones.into_iter().take(12).map(|(z, _)| z).collect();
     let mut head = vec!["district"];
     head.extend(policies.iter().copied());
     let rows: Vec<Vec<String>> = zones
