@@ -1308,42 +1308,15 @@ kind = "shortest-queue"
         assert_untouched(&out);
     }
 
+    /// `run`, `sweep` and `size` stop a runaway scenario (or point, or configuration) with
+    /// exit 2, naming the office and the time, and write nothing.
     #[test]
-    fn a_runaway_scenario_stops_with_exit_2_naming_office_and_time() {
+    fn a_runaway_scenario_stops_every_verb_with_exit_2_naming_office_and_time() {
         let dir = tempfile::tempdir().unwrap();
         let path = write_scenario(dir.path(), UNSTABLE);
         let out = users_folder(dir.path());
-        let assert = nobat()
-            .arg("run")
-            .arg(&path)
-            .arg("--out")
-            .arg(&out)
-            .args(["--max-in-system", "2000"])
-            .timeout(Duration::from_secs(60))
-            .assert()
-            .code(2);
-        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
-        assert!(stderr.contains("bad.toml"), "{stderr}");
-        assert!(
-            stderr.contains("more than the limit of 2000 (--max-in-system)"),
-            "{stderr}"
-        );
-        assert!(
-            stderr.contains("office `A`") || stderr.contains("office `B`"),
-            "{stderr}"
-        );
-        assert!(stderr.contains("at minute ") && stderr.contains("(day "), "{stderr}");
-        assert_untouched(&out);
-    }
-
-    /// `sweep` and `size` run under the same limit as `run`: the runaway point or configuration
-    /// ends them with the same message, and nothing is written.
-    #[test]
-    fn a_runaway_point_stops_sweep_and_size_with_exit_2_naming_the_office() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = write_scenario(dir.path(), UNSTABLE);
-        let out = users_folder(dir.path());
-        let verbs: [&[&str]; 2] = [
+        let verbs: [&[&str]; 3] = [
+            &["run"],
             &["sweep", "--set", "arrivals.scale=1,2"],
             &["size", "--target", "wait_mean<=10"],
         ];
@@ -1366,6 +1339,10 @@ kind = "shortest-queue"
             );
             assert!(
                 stderr.contains("office `A`") || stderr.contains("office `B`"),
+                "{verb:?}: {stderr}"
+            );
+            assert!(
+                stderr.contains("at minute ") && stderr.contains("(day "),
                 "{verb:?}: {stderr}"
             );
             assert_untouched(&out);

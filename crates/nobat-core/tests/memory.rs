@@ -97,7 +97,10 @@ fn peak_for(days: u32) -> (i64, u64) {
 fn peak_memory_does_not_grow_with_the_number_of_clients() {
     let (short, short_clients) = peak_for(20);
     let (long, long_clients) = peak_for(200);
-    assert!(long_clients > 9 * short_clients, "{short_clients} then {long_clients} clients");
+    assert!(
+        long_clients > 9 * short_clients,
+        "{short_clients} then {long_clients} clients"
+    );
     // Queues and the slab may reach a few more entries at their longest in a longer run (a
     // busier day, a longer queue): a few kilobytes, against a peak of about a megabyte.
     assert!(
