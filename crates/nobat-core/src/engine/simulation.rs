@@ -696,6 +696,12 @@ impl<'m> Simulation<'m> {
         let candidates: &[usize] = if filtered { &cand } else { all };
         let result = if candidates.is_empty() {
             None
+        } else if let [office] = *candidates {
+            // No choice to make: the policy is not asked (and draws nothing).
+            if self.setup.information.refresh > 0.0 && follows {
+                self.sent[office] += 1;
+            }
+            Some((office, travel[0]))
         } else {
             let who = ClientView {
                 service,

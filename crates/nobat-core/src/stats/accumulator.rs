@@ -45,8 +45,13 @@ impl Accumulator {
         let d = x - self.shift;
         self.sum += d;
         self.sum_sq += d * d;
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
+        // Plain comparisons: `f64::min` handles NaN, which never comes here, at a cost.
+        if x < self.min {
+            self.min = x;
+        }
+        if x > self.max {
+            self.max = x;
+        }
     }
 
     /// Adds all observations of `other`, re-expressed about this accumulator's shift.
