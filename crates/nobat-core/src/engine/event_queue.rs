@@ -12,6 +12,11 @@
 //! a small one; sixteen values per level divide those moves by four. A binary heap costs
 //! log2(pending) comparisons and swaps per event as well.
 //!
+//! With few pending events (one office of ten counters has about a dozen) a binary heap is
+//! cheaper than any bucket structure, so the queue is a binary heap while it holds fewer than
+//! [`SMALL_UP`] events and becomes a radix heap above; it turns back below [`SMALL_DOWN`]. The
+//! gap between the two keeps switches rare, and a switch reuses the storage it empties.
+//!
 //! The key is 128 bits: the time's IEEE-754 bits (which order like the numbers for times of 0 or
 //! more), then the phase, then the sequence number. Every key is unique, so the order is total
 //! and the same on every run.
@@ -52,6 +57,10 @@ const RADIX: usize = 1 << DIGIT_BITS;
 const BUCKETS: usize = (128 / DIGIT_BITS as usize) * RADIX;
 /// Words of the bitmap of non-empty buckets.
 const WORDS: usize = BUCKETS / 64;
+/// Above this many pending events the queue becomes a radix heap.
+const SMALL_UP: usize = 64;
+/// Below this many pending events it becomes a binary heap again.
+const SMALL_DOWN: usize = 16;
 
 /// A scheduled event with its key, split in two words so that an entry is aligned to 8 bytes,
 /// not 16: with an 8-byte event, 24 bytes an entry.
@@ -110,8 +119,10 @@ pub struct EventQueue<E> {
     occupied: [u64; WORDS],
     /// The key of the last event popped.
     last: u128,
-    /// Keys below `last` (rare; see the type's documentation).
+    /// Keys below `last` (rare; see the type's documentation); while `small`, every event.
     early: BinaryHeap<Reverse<EarlyEntry<E>>>,
+    /// The queue is the binary heap `early` alone (few events pending).
+    small: bool,
     /// Storage of emptied buckets, handed to the next bucket that needs some: which of the 512
     /// buckets receive events shifts as time grows (a delay covers lower digits of a larger
     /// time), and storage that follows the events stops allocating once the queue has reached
@@ -152,7 +163,8 @@ impl<E> EventQueue<E> {
             buckets,
             occupied: [0; WORDS],
             last: 0,
-            early: BinaryHeap::new(),
+            early: BinaryHeap::with_capacity(SMALL_UP + 1),
+            small: true,
             spare,
             len: 0,
             seq: 0,
@@ -200,10 +212,39 @@ impl<E> EventQueue<E> {
             event,
         };
         self.len += 1;
-        if k < self.last {
+        if self.small || k < self.last {
             self.early.push(Reverse(EarlyEntry(entry)));
+            if self.small && self.len > SMALL_UP {
+                self.become_radix();
+            }
         } else {
             self.place(entry);
+        }
+    }
+
+    /// From binary heap to radix heap: every event at or after `last` moves to its bucket; the
+    /// heap keeps its storage (and any event before `last`).
+    fn become_radix(&mut self) {
+        self.small = false;
+        let mut all = std::mem::take(&mut self.early).into_vec();
+        for i in (0..all.len()).rev() {
+            if all[i].0 .0.key() >= self.last {
+                let Reverse(EarlyEntry(entry)) = all.swap_remove(i);
+                self.place(entry);
+            }
+        }
+        self.early = BinaryHeap::from(all);
+    }
+
+    /// From radix heap to binary heap: every bucket empties into the heap and keeps its
+    /// storage for later.
+    fn become_small(&mut self) {
+        self.small = true;
+        while let Some(b) = self.first_bucket() {
+            self.occupied[b / 64] &= !(1 << (b % 64));
+            let mut bucket = std::mem::take(&mut self.buckets[b]);
+            self.early.extend(bucket.drain(..).map(|e| Reverse(EarlyEntry(e))));
+            self.spare.push(bucket);
         }
     }
 
@@ -212,7 +253,15 @@ impl<E> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(f64, Phase, E)> {
         if let Some(Reverse(EarlyEntry(e))) = self.early.pop() {
             self.len -= 1;
+            if self.small {
+                // Kept so that a later switch to the radix heap knows where it starts.
+                self.last = self.last.max(e.key());
+            }
             return Some(e.open());
+        }
+        if !self.small && self.len <= SMALL_DOWN {
+            self.become_small();
+            return self.pop();
         }
         let b = self.first_bucket()?;
         self.len -= 1;
