@@ -7,7 +7,7 @@
 //! counters serve one queue and nobody books.
 
 use super::client_slab::{ClientSlab, Handle};
-use super::slot_book::SlotBook;
+use super::slot_book::{FreeSlot, SlotBook};
 use super::{ArrivalClock, EventQueue, Phase, PolicySetup, Recorder, RunControl};
 use crate::model::{AtClose, Model, OnFull, ServeBooked, DAY};
 use crate::policy::{argmin_random_tie, AllocationPolicy, ClientView, Nearest, SlotOffer, SystemView};
@@ -144,6 +144,8 @@ struct Simulation<'m> {
     busy_reserved: Vec<u32>,
     /// The slot offers of the current booking (a reused buffer).
     offers: Vec<SlotOffer>,
+    /// The free slot behind each offer, booked as it is if chosen (a reused buffer).
+    free_slots: Vec<Option<FreeSlot>>,
     /// Pooled mode: one queue per priority level for all counters.
     pool: Vec<VecDeque<Handle>>,
     pool_waiting: u32,
@@ -298,6 +300,7 @@ impl<'m> Simulation<'m> {
             },
             busy_reserved: vec![0; n],
             offers: Vec::with_capacity(if booking.is_some() { n } else { 0 }),
+            free_slots: Vec::with_capacity(if booking.is_some() { n } else { 0 }),
             pool: (0..if setup.pooled { levels } else { 0 })
                 .map(|_| VecDeque::with_capacity(256))
                 .collect(),
@@ -555,6 +558,7 @@ impl<'m> Simulation<'m> {
         let origin = client.origin as usize;
         let service = client.service as usize;
         self.offers.clear();
+        self.free_slots.clear();
         for (&office, &at) in table.for_origin(origin).iter().zip(table.locations_for(origin)) {
             if !model.offices[office].offers[service] || !book.takes_bookings(office) {
                 continue;
@@ -562,6 +566,7 @@ impl<'m> Simulation<'m> {
             // Only slots the client can reach in time are offered.
             let travel = model.geography.map_or(0.0, |g| g.travel_time(point, at));
             let free = book.earliest_free(office, t, t + travel, latest);
+            self.free_slots.push(free);
             self.offers.push(SlotOffer {
                 office,
                 time: free.map_or(f64::INFINITY, |f| f.time),
@@ -575,7 +580,8 @@ impl<'m> Simulation<'m> {
         };
         let offer = self.offers[k];
         let office = offer.office;
-        if let Some(free) = book.earliest_free(office, t, t + offer.travel, latest) {
+        // A rule picks only an available offer: its free slot is there.
+        if let Some(free) = self.free_slots[k] {
             book.book(office, &free);
         }
         client.office = office as u32;
