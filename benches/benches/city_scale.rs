@@ -5,7 +5,7 @@
 //! offices; what remains is the larger city's working set (more offices' statistics, more
 //! clients in transit), about 0.84 in clients per second on the 2-core development machine,
 //! with 3,960 instructions and 36.6 L1d misses per client against 3,750 and 17.4 (cachegrind).
-//! `examples/city_probe` runs the same cities interleaved, for ratios and counters.
+//! `examples/probe` runs the same cities interleaved, for ratios and counters.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use nobat_benches::city;

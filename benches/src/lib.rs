@@ -1,4 +1,4 @@
-//! Scenarios shared by the benchmarks and the measuring tools (`city_probe`, `compare`), and
+//! Scenarios shared by the benchmarks and the measuring tools (`probe`, `compare`), and
 //! the bare event loop nobat is measured against.
 
 pub mod bare_loop;
@@ -66,4 +66,12 @@ fn source(horizon: f64, rate: f64, extra: &str, policy: &str) -> String {
          [[service]]\nname = \"s\"\nduration = {{ dist = \"exponential\", mean = 1.0 }}\n\
          [[policy]]\n{policy}\n"
     )
+}
+
+/// The national scenario (`scenarios/national.toml`: 2,500 offices, 420 zones, `travel-plus-wait`
+/// over the 10 nearest) cut to its first `days` days: about 400,000 clients a full working day.
+pub fn national(days: u32) -> Model {
+    let source = include_str!("../../scenarios/national.toml");
+    let horizon = scenario::overrides::Override::parse(&format!("run.horizon=\"{days}d\"")).expect("a valid override");
+    scenario::overrides::load_with_overrides(source, &|_| Err("no files".into()), &[horizon]).expect("valid scenario")
 }

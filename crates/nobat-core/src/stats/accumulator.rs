@@ -54,6 +54,21 @@ impl Accumulator {
         }
     }
 
+    /// `n` observations all equal to `x`.
+    pub fn repeated(x: f64, n: u64) -> Self {
+        if n == 0 {
+            return Self::new();
+        }
+        Accumulator {
+            count: n,
+            shift: x,
+            sum: 0.0,
+            sum_sq: 0.0,
+            min: x,
+            max: x,
+        }
+    }
+
     /// Adds all observations of `other`, re-expressed about this accumulator's shift.
     pub fn merge(&mut self, other: &Accumulator) {
         if other.count == 0 {
@@ -125,6 +140,14 @@ mod tests {
             }
             prop_assert_eq!(a.max(), all.max());
         }
+    }
+
+    #[test]
+    fn repeated_equals_recording_each() {
+        let mut each = Accumulator::new();
+        (0..5).for_each(|_| each.record(2.5));
+        assert_eq!(Accumulator::repeated(2.5, 5), each);
+        assert_eq!(Accumulator::repeated(2.5, 0), Accumulator::new());
     }
 
     /// Far from zero, with a small spread: the shifted sums keep the variance accurate.
