@@ -189,6 +189,9 @@ struct Simulation<'m> {
     /// Candidates and travel times of the current decision (reused buffers).
     cand: Vec<usize>,
     travel: Vec<f64>,
+    /// As many zeros as the most candidates any client has: the travel times without a
+    /// geography.
+    no_travel: Vec<f64>,
     /// Offices differ in hours or services: candidates are filtered per client.
     filter: bool,
     /// Office changes are scheduled up to the end of the horizon's last day (and beyond while
@@ -331,6 +334,7 @@ impl<'m> Simulation<'m> {
             service_cdf,
             cand: Vec::with_capacity(n),
             travel: Vec::with_capacity(n),
+            no_travel: vec![0.0; n],
             filter: model
                 .offices
                 .iter()
@@ -665,9 +669,10 @@ impl<'m> Simulation<'m> {
         let service = client.service as usize;
         let filtered = self.filter || redirect_from.is_some();
         let mut cand = std::mem::take(&mut self.cand);
-        let mut travel = std::mem::take(&mut self.travel);
+        let mut travel_buffer = std::mem::take(&mut self.travel);
         cand.clear();
-        travel.clear();
+        travel_buffer.clear();
+        let travel = &mut travel_buffer;
         let all = table.for_origin(origin);
         let locations = table.locations_for(origin);
         let keep = |i: usize| -> bool {
@@ -693,13 +698,17 @@ impl<'m> Simulation<'m> {
                     }
                 }
             }
-        } else {
-            match model.geography {
-                Some(g) => travel.extend(locations.iter().map(|&at| g.travel_time(point, at))),
-                None => travel.resize(all.len(), 0.0),
-            }
+        } else if let Some(g) = model.geography {
+            travel.extend(locations.iter().map(|&at| g.travel_time(point, at)));
         }
         let candidates: &[usize] = if filtered { &cand } else { all };
+        // Without a geography every trip takes no time: a slice of the zeros kept for that,
+        // rather than writing as many zeros for every client.
+        let travel: &[f64] = if filtered || model.geography.is_some() {
+            &travel
+        } else {
+            &self.no_travel[..all.len()]
+        };
         let result = if candidates.is_empty() {
             None
         } else if let [office] = *candidates {
@@ -758,7 +767,7 @@ impl<'m> Simulation<'m> {
             Some((office, travel[k]))
         };
         self.cand = cand;
-        self.travel = travel;
+        self.travel = travel_buffer;
         Ok(result)
     }
 
