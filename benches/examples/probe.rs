@@ -8,12 +8,13 @@
 //!
 //! Models: `mm10` (M/M/10 at rho 0.9), `jsq` (20 offices of 5 counters, shortest-queue),
 //! `cityN` (the `city_scale` bench's city of N offices), `national` (the national scenario cut
-//! to `--days` days, default 1). `--clients N` sets the clients of `mm10` and `jsq` (default
+//! to `--days` days, default 1); `bare-mm10` and `bare-jsq` are the bare event loop on the
+//! first two, for its instructions per client. `--clients N` sets the clients of `mm10` and `jsq` (default
 //! 200,000). With several models, runs alternate between them (so load on a shared machine hits
 //! all alike) and the median clients per second of each is printed with its ratio to the first.
 //! The models are built before the timed runs; a profile of one model also counts that setup.
 
-use nobat_benches::{city, national, target_model};
+use nobat_benches::{bare_loop, city, national, target_model};
 use nobat_core::engine::{run_replication, PolicySetup};
 use nobat_core::model::Model;
 use nobat_core::stats::ReplicationStats;
@@ -24,6 +25,8 @@ fn model(name: &str, clients: f64, days: u32) -> Model {
         "mm10" => target_model(1, clients / 9.0),
         "jsq" => target_model(20, clients / 90.0),
         "national" => national(days),
+        // The bare loop builds its own queues; the model only keeps the table's shape.
+        "bare-mm10" | "bare-jsq" => target_model(1, 1.0),
         other => match other.strip_prefix("city").and_then(|n| n.parse().ok()) {
             Some(n) => city(n),
             None => panic!("unknown model {other}: use mm10, jsq, cityN or national"),
@@ -60,12 +63,19 @@ fn main() {
     for _ in 0..runs {
         for (k, (model, setup)) in models.iter().enumerate() {
             let start = Instant::now();
-            let mut stats = ReplicationStats::new(model);
-            let mut policy = model.policies[0].kind.build(model);
-            run_replication(model, 0, 1, setup, &mut policy, &mut stats).expect("runs");
+            let clients = match names[k].as_str() {
+                "bare-mm10" => bare_loop::run(1, 10, 9.0, clients / 9.0, 1).clients,
+                "bare-jsq" => bare_loop::run(20, 5, 90.0, clients / 90.0, 1).clients,
+                _ => {
+                    let mut stats = ReplicationStats::new(model);
+                    let mut policy = model.policies[0].kind.build(model);
+                    run_replication(model, 0, 1, setup, &mut policy, &mut stats).expect("runs");
+                    stats.arrived
+                }
+            };
             let secs = start.elapsed().as_secs_f64();
-            counts[k] = stats.arrived;
-            rates[k].push(stats.arrived as f64 / secs);
+            counts[k] = clients;
+            rates[k].push(clients as f64 / secs);
         }
     }
     let median = |v: &mut Vec<f64>| {

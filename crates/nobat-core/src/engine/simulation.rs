@@ -156,6 +156,8 @@ struct Simulation<'m> {
     waiting: Vec<u32>,
     /// Open to new clients now.
     accepting: Vec<bool>,
+    /// Offices not accepting now: with none, no decision needs to look for a closed candidate.
+    closed: usize,
     /// Counters each office has when open (its largest), shown to a policy choosing among
     /// offices that are all closed for the moment.
     nominal_counters: Vec<u32>,
@@ -313,6 +315,7 @@ impl<'m> Simulation<'m> {
             busy: vec![0; n],
             waiting: vec![0; n],
             accepting: vec![false; n],
+            closed: n,
             nominal_counters: model.offices.iter().map(|o| o.hours.max_counters()).collect(),
             change_pending: vec![false; n],
             closed_at: vec![f64::INFINITY; n],
@@ -372,7 +375,7 @@ impl<'m> Simulation<'m> {
             let hours = &model.offices[office].hours;
             let open = hours.counters_at(&model.calendar, 0.0);
             self.open_counters[office] = open;
-            self.accepting[office] = open > 0;
+            self.set_accepting(office, open > 0);
             recorder.counters_changed(0.0, office, open);
             self.schedule_change(0.0, office);
         }
@@ -727,7 +730,7 @@ impl<'m> Simulation<'m> {
             let info = self.setup.information;
             let live = info.refresh <= 0.0;
             // When every candidate is closed for now, compare them as they will be when open.
-            let all_closed = candidates.iter().all(|&i| !self.accepting[i]);
+            let all_closed = self.closed > 0 && candidates.iter().all(|&i| !self.accepting[i]);
             let view = SystemView {
                 now: t,
                 counters: if all_closed {
@@ -769,6 +772,18 @@ impl<'m> Simulation<'m> {
         self.cand = cand;
         self.travel = travel_buffer;
         Ok(result)
+    }
+
+    /// Opens `office` to new clients or closes it, keeping the count of closed offices.
+    fn set_accepting(&mut self, office: usize, accepting: bool) {
+        if self.accepting[office] != accepting {
+            self.accepting[office] = accepting;
+            if accepting {
+                self.closed -= 1;
+            } else {
+                self.closed += 1;
+            }
+        }
     }
 
     /// The client of `handle` reaches its office at `t`.
@@ -1041,7 +1056,7 @@ impl<'m> Simulation<'m> {
         let reopens = open == 0 && !at_midnight && o.hours.reopens_today(&model.calendar, t);
         let last_close = open == 0 && !reopens;
         let turn_away = last_close && o.at_close == AtClose::TurnAway;
-        self.accepting[office] = open > 0;
+        self.set_accepting(office, open > 0);
         self.closed_at[office] = if last_close { t } else { f64::INFINITY };
         // At the day's last closing with `serve`, the counters stay open for those inside.
         if !last_close || turn_away {

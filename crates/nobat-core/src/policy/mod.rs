@@ -174,48 +174,48 @@ where
     K: PartialOrd,
 {
     let offices = offices.into_iter();
-    let mut best: Option<K> = None;
+    let mut rest = offices.clone();
+    // The first key that compares with itself; a NaN (ranked last) only if all are NaN.
     let mut first_unordered = None;
-    let mut tied = [0usize; TIED_KEPT];
-    let mut ties = 0usize;
-    for i in offices.clone() {
-        let k = key(i);
-        let order = match &best {
-            Some(b) => k.partial_cmp(b),
-            // The first key that compares with itself; a NaN waits in `first_unordered`.
-            None if k.partial_cmp(&k).is_some() => Some(Ordering::Less),
-            None => {
-                first_unordered.get_or_insert(i);
-                None
-            }
+    let (mut best, first) = loop {
+        let i = match rest.next() {
+            Some(i) => i,
+            None => return first_unordered.expect("candidates are never empty"),
         };
-        match order {
+        let k = key(i);
+        if k.partial_cmp(&k).is_some() {
+            break (k, i);
+        }
+        first_unordered.get_or_insert(i);
+    };
+    let mut tied = [first; TIED_KEPT];
+    let mut ties = 1;
+    for i in rest {
+        let k = key(i);
+        match k.partial_cmp(&best) {
             Some(Ordering::Less) => {
-                best = Some(k);
+                best = k;
                 tied[0] = i;
                 ties = 1;
             }
             Some(Ordering::Equal) => {
-                if let Some(slot) = tied.get_mut(ties) {
-                    *slot = i;
+                if ties < TIED_KEPT {
+                    tied[ties] = i;
                 }
                 ties += 1;
             }
             Some(Ordering::Greater) | None => {}
         }
     }
-    let Some(b) = best else {
-        return first_unordered.expect("candidates are never empty");
-    };
     if ties == 1 {
         return tied[0];
     }
     let r = rng.random_range(0..ties);
-    if let Some(&i) = tied.get(r) {
-        return i;
+    if r < TIED_KEPT {
+        return tied[r];
     }
     offices
-        .filter(|&i| key(i).partial_cmp(&b) == Some(Ordering::Equal))
+        .filter(|&i| key(i).partial_cmp(&best) == Some(Ordering::Equal))
         .nth(r)
         .unwrap_or(tied[0])
 }
