@@ -57,6 +57,10 @@ const RADIX: usize = 1 << DIGIT_BITS;
 const BUCKETS: usize = (128 / DIGIT_BITS as usize) * RADIX;
 /// Words of the bitmap of non-empty buckets.
 const WORDS: usize = BUCKETS / 64;
+/// The most entries an emptied bucket's storage may have room for to be kept for reuse (24 KB;
+/// at most one kept storage per bucket, so at most 13 MB in all). A bucket that grows larger
+/// allocates once per doubling, never per event.
+const SPARE_CAPACITY: usize = 1024;
 /// Above this many pending events the queue becomes a radix heap.
 const SMALL_UP: usize = 64;
 /// Below this many pending events it becomes a binary heap again.
@@ -126,7 +130,9 @@ pub struct EventQueue<E> {
     /// Storage of emptied buckets, handed to the next bucket that needs some: which of the 512
     /// buckets receive events shifts as time grows (a delay covers lower digits of a larger
     /// time), and storage that follows the events stops allocating once the queue has reached
-    /// its largest size.
+    /// its largest size. Storage with room for more than [`SPARE_CAPACITY`] entries is freed
+    /// rather than kept: otherwise every buffer that once held a large bucket keeps its size, and
+    /// a national run's spare storage grew from 17 MB after one day to 52 MB after a week.
     spare: Vec<Vec<Entry<E>>>,
     len: usize,
     seq: u64,
@@ -271,7 +277,10 @@ impl<E> EventQueue<E> {
             #[allow(clippy::expect_used)]
             let first = self.buckets[b].pop().expect("occupied");
             self.occupied[b / 64] &= !(1 << (b % 64));
-            self.spare.push(std::mem::take(&mut self.buckets[b]));
+            let storage = std::mem::take(&mut self.buckets[b]);
+            if storage.capacity() <= SPARE_CAPACITY {
+                self.spare.push(storage);
+            }
             self.last = first.key();
             return Some(first.open());
         }
@@ -289,7 +298,9 @@ impl<E> EventQueue<E> {
         for e in bucket.drain(..) {
             self.place(e);
         }
-        self.spare.push(bucket);
+        if bucket.capacity() <= SPARE_CAPACITY {
+            self.spare.push(bucket);
+        }
         Some(first.open())
     }
 

@@ -708,7 +708,7 @@ impl<'m> Simulation<'m> {
         // Without a geography every trip takes no time: a slice of the zeros kept for that,
         // rather than writing as many zeros for every client.
         let travel: &[f64] = if filtered || model.geography.is_some() {
-            &travel
+            travel
         } else {
             &self.no_travel[..all.len()]
         };
@@ -725,7 +725,7 @@ impl<'m> Simulation<'m> {
                 service,
                 zone: client.zone as usize,
                 candidates,
-                travel: &travel,
+                travel,
             };
             let info = self.setup.information;
             let live = info.refresh <= 0.0;
