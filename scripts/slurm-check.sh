@@ -7,6 +7,7 @@
 #
 #   scripts/slurm-check.sh              # needs root (apt-get, daemons); about a minute
 #   NOBAT=path/to/nobat scripts/slurm-check.sh
+#   SHARDS_RUN=8 REPLICATIONS_RUN=400 scripts/slurm-check.sh   # the whole of scenarios/region.toml
 #
 # Without NOBAT it builds the CLI (`cargo build --release`). Everything the cluster writes
 # (configuration, munge key and socket, state, logs, shards, reports) lives in one temporary
@@ -168,7 +169,7 @@ study() {
   say "$name: $shards shards + merge on Slurm in ${cluster_time} s; single machine ${single_time} s; $files files byte-identical"
 }
 
-study run "$shards_run" run scenarios/city-small.toml --replications 24
+study run "$shards_run" run scenarios/region.toml --replications "${REPLICATIONS_RUN:-40}"
 study sweep "$shards_sweep" sweep scenarios/sizing.toml --set arrivals.scale=1:1.2:0.1 --replications 6
 
 say "passed in $(since "$started") s (install ${install_s} s, build ${build_s} s, cluster start ${cluster_s} s)"

@@ -75,7 +75,7 @@ pub fn write_partial(
     if let Err(e) = written {
         return Err(match failed.lock().ok().and_then(|mut f| f.take()) {
             Some(ShardRunError::Simulation { point, error }) => {
-                let e = CliError::from_simulation(scenario, error);
+                let e = CliError::from_simulation(scenario, *error);
                 match e {
                     CliError::Input(m) if !point.is_empty() => CliError::Input(format!("at the point {point}: {m}")),
                     e => e,

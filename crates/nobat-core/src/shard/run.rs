@@ -14,8 +14,8 @@ pub enum ShardRunError {
     Simulation {
         /// The point's values (empty for a run).
         point: String,
-        /// What failed.
-        error: SimulationError,
+        /// What failed (boxed: it is large, and rare).
+        error: Box<SimulationError>,
     },
     /// The partial could not be written.
     #[error("{0}")]
@@ -89,7 +89,7 @@ pub fn run_shard<W: Write>(
             Err(Failed::Simulation(error)) => {
                 return Err(ShardRunError::Simulation {
                     point: point.describe(),
-                    error,
+                    error: Box::new(error),
                 })
             }
             Err(Failed::Write(e)) => return Err(e.into()),
