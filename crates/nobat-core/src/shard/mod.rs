@@ -25,7 +25,7 @@
 //!
 //! ## The file
 //!
-//! See [`format`]: a CBOR sequence (RFC 8949, RFC 8742) of a header naming the study, the
+//! See [`format`](mod@format): a CBOR sequence (RFC 8949, RFC 8742) of a header naming the study, the
 //! format version, the nobat version and the shard, then the shard's units in increasing unit
 //! order. The merge refuses partials of different studies, versions or shard counts, and names
 //! the shards missing or given twice ([`merge::check`]).
