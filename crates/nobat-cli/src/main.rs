@@ -11,6 +11,7 @@ mod html_report;
 mod input;
 mod interrupt;
 mod output;
+mod partial_files;
 mod progress;
 mod study_report;
 mod table;
