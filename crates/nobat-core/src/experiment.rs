@@ -340,8 +340,8 @@ pub fn run_experiment_with(
     observers: &Observers<'_>,
 ) -> Result<ExperimentResult, SimulationError> {
     let (replications, seed) = options.resolve(model);
-    // Replication-major: a chunk holds every policy of a few replications, as before shards
-    // existed; each policy still absorbs its replications in order.
+    // Replication-major, so that the first error in task order is the first in replication
+    // order, as documented; each policy absorbs its replications in order.
     let tasks: Vec<Task> = (0..replications)
         .flat_map(|r| {
             (0..policies.len()).map(move |p| Task {
@@ -426,11 +426,8 @@ pub fn run_tasks<E: From<SimulationError>>(
         .collect();
     let total = tasks.len() as u64;
     let done = AtomicU64::new(0);
-    let run_one = |&Task {
-                       policy: p,
-                       replication: r,
-                   }: &Task|
-     -> Result<Measured, SimulationError> {
+    let run_one = |task: &Task| -> Result<Measured, SimulationError> {
+        let (p, r) = (task.policy, task.replication);
         if control.interrupted() {
             return Err(SimulationError::Interrupted);
         }
