@@ -384,7 +384,9 @@ pub struct Task {
 
 /// What one [`Task`] measured: the statistics of the replication, and its time series when
 /// [`Observers::time_series`] asked for it. This is exactly what [`ExperimentFold`] absorbs,
-/// so a fold of measurements read back from a shard's file equals the fold of a whole run.
+/// so a fold of measurements read back from a shard's file equals the fold of a whole run. A
+/// new per-replication measurement belongs here (deriving `Serialize` and `Deserialize`), and
+/// nowhere else, so that shards carry it to the merge.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Measured {
     /// The replication's statistics.
