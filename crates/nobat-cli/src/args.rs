@@ -25,6 +25,9 @@ pub enum Command {
     Size(SizeArgs),
     /// Run a scenario at every point of a range or grid of `--set` values; write sweep.csv.
     Sweep(SweepArgs),
+    /// Combine the partial results of `run --shard K/N` (or `sweep --shard K/N`) for every K
+    /// into the reports a single run writes, byte for byte.
+    Merge(MergeArgs),
 }
 
 /// `--set KEY=VALUE`, shared by every verb.
@@ -162,6 +165,11 @@ pub struct SweepArgs {
     /// slowest); `KEY=VALUE` fixes KEY at every point. Keys as for `run --set`.
     #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
     pub set: Vec<String>,
+    /// Run only shard K of N (0 <= K < N): every N-th of the (point ×) policy × replication
+    /// units, with the seeds of a whole run, and write its partial result into --out for
+    /// `nobat merge` (no CSV, no report).
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<nobat_core::shard::Shard>,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -178,8 +186,33 @@ pub struct RunArgs {
     pub sim: SimArgs,
     #[command(flatten)]
     pub set: SetArgs,
+    /// Run only shard K of N (0 <= K < N): every N-th of the (point ×) policy × replication
+    /// units, with the seeds of a whole run, and write its partial result into --out for
+    /// `nobat merge` (no CSV, no report).
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<nobat_core::shard::Shard>,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// `nobat merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The --out folders of the shards (or their nobat-partial.cbor files), every K of one N,
+    /// in any order.
+    #[arg(value_name = "PARTIAL_DIR", required = true)]
+    pub partials: Vec<PathBuf>,
+    /// Folder for the reports (created if missing): the files `run --out` (or `sweep --out`)
+    /// writes.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Reads `--shard K/N`.
+fn parse_shard(text: &str) -> Result<nobat_core::shard::Shard, String> {
+    nobat_core::shard::Shard::parse(text).map_err(|e| e.to_string())
 }
 
 /// The HTML report and progress, shared by the verbs that simulate.

@@ -4,7 +4,9 @@
 use crate::error::CliError;
 use nobat_core::model::Model;
 use nobat_core::scenario::{self, LoadError, Override, ScenarioError};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// A scenario file read into memory: its text, and how to read the files it names.
 pub struct ScenarioFile {
@@ -13,6 +15,9 @@ pub struct ScenarioFile {
     /// The file's text.
     pub source: String,
     folder: PathBuf,
+    /// The files the scenario named, as read (name as written, text): a shard stores them in
+    /// its partial so that the merge needs nothing else.
+    named: Mutex<BTreeMap<String, String>>,
 }
 
 impl ScenarioFile {
@@ -40,13 +45,26 @@ impl ScenarioFile {
             path: path.to_path_buf(),
             folder: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
             source,
+            named: Mutex::default(),
         })
     }
 
     /// Reads a file the scenario names (an origins CSV), relative to the scenario's folder.
     pub fn read_named(&self, name: &str) -> Result<String, String> {
         let file = self.folder.join(name);
-        std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))
+        let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        if let Ok(mut named) = self.named.lock() {
+            named.insert(name.to_string(), text.clone());
+        }
+        Ok(text)
+    }
+
+    /// The files read so far through [`Self::read_named`], sorted by name.
+    pub fn named_files(&self) -> Vec<(String, String)> {
+        self.named
+            .lock()
+            .map(|named| named.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
     }
 
     /// Validates the scenario with `overrides` applied.

@@ -11,6 +11,7 @@ mod html_report;
 mod input;
 mod interrupt;
 mod output;
+mod partial_files;
 mod progress;
 mod study_report;
 mod table;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         args::Command::Check(a) => commands::check::check(&a),
         args::Command::Size(a) => commands::size::size(&a),
         args::Command::Sweep(a) => commands::sweep::sweep(&a),
+        args::Command::Merge(a) => commands::merge::merge(&a),
     };
     match result {
         Ok(text) => {

@@ -1476,3 +1476,7 @@ mod reproducibility {
         }
     }
 }
+
+/// `run --shard`, `sweep --shard` and `merge`.
+#[path = "cli/shards.rs"]
+mod shards;

@@ -98,6 +98,17 @@ pub struct RunOptions {
     pub threads: Option<usize>,
 }
 
+impl RunOptions {
+    /// The replications per policy and the base seed these options give `model`: theirs where
+    /// set, else the scenario's.
+    pub fn resolve(&self, model: &Model) -> (u32, u64) {
+        (
+            self.replications.unwrap_or(model.run.replications),
+            self.seed.unwrap_or(model.run.seed),
+        )
+    }
+}
+
 /// The scalars of one replication that reports need per replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationSummary {
@@ -328,82 +339,199 @@ pub fn run_experiment_with(
     control: &RunControl,
     observers: &Observers<'_>,
 ) -> Result<ExperimentResult, SimulationError> {
-    let replications = options.replications.unwrap_or(model.run.replications);
-    let seed = options.seed.unwrap_or(model.run.seed);
-    let work = || -> Result<ExperimentResult, SimulationError> {
-        let setups: Vec<PolicySetup> = policies
-            .iter()
-            .map(|p| {
-                let mut setup = PolicySetup::new(model, p.name.clone(), p.reach, p.information);
-                setup.pooled = p.pooled;
-                setup.booking = p.booking;
-                setup
+    let (replications, seed) = options.resolve(model);
+    // Replication-major, so that the first error in task order is the first in replication
+    // order, as documented; each policy absorbs its replications in order.
+    let tasks: Vec<Task> = (0..replications)
+        .flat_map(|r| {
+            (0..policies.len()).map(move |p| Task {
+                policy: p,
+                replication: r,
             })
-            .collect();
-        let mut results: Vec<PolicyResult> = policies
-            .iter()
-            .map(|p| {
-                let mut result = PolicyResult::new(p.name.clone(), model);
-                result.time_series = observers.time_series.then(|| TimeSeries::new(model));
+        })
+        .collect();
+    let mut fold = ExperimentFold::new(
+        model,
+        policies.iter().map(|p| p.name.clone()),
+        seed,
+        replications,
+        observers.time_series,
+    );
+    run_tasks(
+        model,
+        policies,
+        &tasks,
+        options,
+        control,
+        observers,
+        &mut |task, measured| {
+            fold.absorb(task, &measured);
+            Ok::<(), SimulationError>(())
+        },
+    )?;
+    Ok(fold.finish())
+}
+
+/// One replication of one policy: the unit of work that runs on a thread, and that a shard of
+/// a distributed run holds (see [`crate::shard`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Task {
+    /// The policy's index in the list given.
+    pub policy: usize,
+    /// The replication, from 0; its seed is derived from it and the base seed.
+    pub replication: u32,
+}
+
+/// What one [`Task`] measured: the statistics of the replication, and its time series when
+/// [`Observers::time_series`] asked for it. This is exactly what [`ExperimentFold`] absorbs,
+/// so a fold of measurements read back from a shard's file equals the fold of a whole run. A
+/// new per-replication measurement belongs here (deriving `Serialize` and `Deserialize`), and
+/// nowhere else, so that shards carry it to the merge.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Measured {
+    /// The replication's statistics.
+    pub stats: ReplicationStats,
+    /// Its time series of the office day, when recorded.
+    pub series: Option<TimeSeriesRecorder>,
+}
+
+/// Runs `tasks` on `options.threads` threads (all cores by default), a few per thread at a
+/// time, and hands each one's measurements to `sink` in the order of `tasks`, whatever thread
+/// ran it. Stops at the first error, in task order (the sink's own errors included).
+pub fn run_tasks<E: From<SimulationError>>(
+    model: &Model,
+    policies: &[NamedPolicy],
+    tasks: &[Task],
+    options: &RunOptions,
+    control: &RunControl,
+    observers: &Observers<'_>,
+    sink: &mut dyn FnMut(Task, Measured) -> Result<(), E>,
+) -> Result<(), E> {
+    let (_, seed) = options.resolve(model);
+    let pool = match options.threads {
+        Some(n) => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build()
+                .map_err(|e| E::from(SimulationError::ThreadPool(e.to_string())))?,
+        ),
+        None => None,
+    };
+    let setups: Vec<PolicySetup> = policies
+        .iter()
+        .map(|p| {
+            let mut setup = PolicySetup::new(model, p.name.clone(), p.reach, p.information);
+            setup.pooled = p.pooled;
+            setup.booking = p.booking;
+            setup
+        })
+        .collect();
+    let total = tasks.len() as u64;
+    let done = AtomicU64::new(0);
+    let run_one = |task: &Task| -> Result<Measured, SimulationError> {
+        let (p, r) = (task.policy, task.replication);
+        if control.interrupted() {
+            return Err(SimulationError::Interrupted);
+        }
+        let mut policy = (policies[p].factory)(model);
+        let stats = ReplicationStats::new(model);
+        // Two monomorphised loops: without a time series the engine runs exactly as before,
+        // with nothing extra per event.
+        let measured = if observers.time_series {
+            let mut both = (stats, TimeSeriesRecorder::new(model));
+            run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut both)?;
+            Measured {
+                stats: both.0,
+                series: Some(both.1),
+            }
+        } else {
+            let mut stats = stats;
+            run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut stats)?;
+            Measured { stats, series: None }
+        };
+        if let Some(progress) = observers.progress {
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+        }
+        Ok(measured)
+    };
+    // Only the chunk's replications run on the pool; the sink runs here, on the caller's
+    // thread, so it may hold anything (a file being written).
+    let run_chunk = |chunk: &[Task]| -> Vec<Result<Measured, SimulationError>> {
+        match &pool {
+            Some(pool) => pool.install(|| chunk.par_iter().map(run_one).collect()),
+            None => chunk.par_iter().map(run_one).collect(),
+        }
+    };
+    let threads = pool
+        .as_ref()
+        .map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
+    for chunk in tasks.chunks((TASKS_PER_THREAD * threads).max(1)) {
+        for (&task, one) in chunk.iter().zip(run_chunk(chunk)) {
+            sink(task, one?)?;
+        }
+    }
+    Ok(())
+}
+
+/// Folds measurements into an [`ExperimentResult`]: the one place where per-replication
+/// statistics become per-policy results, used by a whole run and by the merge of shards alike,
+/// so that both give the same bits.
+///
+/// Each policy's replications must come in replication order (floating-point sums depend on
+/// the order); policies may interleave freely.
+#[derive(Debug)]
+pub struct ExperimentFold {
+    seed: u64,
+    replications: u32,
+    results: Vec<PolicyResult>,
+}
+
+impl ExperimentFold {
+    /// An empty fold for `policies` (names, in order) of `model`, run with base `seed` and
+    /// `replications` per policy; `time_series` when the measurements carry one.
+    pub fn new(
+        model: &Model,
+        policies: impl IntoIterator<Item = String>,
+        seed: u64,
+        replications: u32,
+        time_series: bool,
+    ) -> Self {
+        let results = policies
+            .into_iter()
+            .map(|name| {
+                let mut result = PolicyResult::new(name, model);
+                result.time_series = time_series.then(|| TimeSeries::new(model));
                 result
             })
             .collect();
-        let total = u64::from(replications) * policies.len() as u64;
-        let done = AtomicU64::new(0);
-        let mut first = 0;
-        while first < replications {
-            let per_chunk = (TASKS_PER_THREAD * rayon::current_num_threads() / policies.len().max(1)).max(1);
-            let last = (first + per_chunk as u32).min(replications);
-            let tasks: Vec<(usize, u32)> = (0..policies.len())
-                .flat_map(|p| (first..last).map(move |r| (p, r)))
-                .collect();
-            type Measured = (ReplicationStats, Option<TimeSeriesRecorder>);
-            let chunk: Vec<Result<Measured, SimulationError>> = tasks
-                .par_iter()
-                .map(|&(p, r)| {
-                    if control.interrupted() {
-                        return Err(SimulationError::Interrupted);
-                    }
-                    let mut policy = (policies[p].factory)(model);
-                    let stats = ReplicationStats::new(model);
-                    // Two monomorphised loops: without a time series the engine runs exactly
-                    // as before, with nothing extra per event.
-                    let measured = if observers.time_series {
-                        let mut both = (stats, TimeSeriesRecorder::new(model));
-                        run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut both)?;
-                        (both.0, Some(both.1))
-                    } else {
-                        let mut stats = stats;
-                        run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut stats)?;
-                        (stats, None)
-                    };
-                    if let Some(progress) = observers.progress {
-                        progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                    }
-                    Ok(measured)
-                })
-                .collect();
-            for (&(p, r), measured) in tasks.iter().zip(chunk) {
-                let (stats, series) = measured?;
-                results[p].absorb(r, replication_seed(seed, r), &stats);
-                if let (Some(total), Some(one)) = (results[p].time_series.as_mut(), series.as_ref()) {
-                    total.absorb(one);
-                }
-            }
-            first = last;
-        }
-        Ok(ExperimentResult {
+        ExperimentFold {
             seed,
             replications,
-            policies: results,
-        })
-    };
-    match options.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build()
-            .map_err(|e| SimulationError::ThreadPool(e.to_string()))?
-            .install(work),
-        None => work(),
+            results,
+        }
+    }
+
+    /// Adds the measurements of `task`: the next replication of its policy.
+    pub fn absorb(&mut self, task: Task, measured: &Measured) {
+        let Some(result) = self.results.get_mut(task.policy) else {
+            return;
+        };
+        result.absorb(
+            task.replication,
+            replication_seed(self.seed, task.replication),
+            &measured.stats,
+        );
+        if let (Some(total), Some(one)) = (result.time_series.as_mut(), measured.series.as_ref()) {
+            total.absorb(one);
+        }
+    }
+
+    /// The results of every policy.
+    pub fn finish(self) -> ExperimentResult {
+        ExperimentResult {
+            seed: self.seed,
+            replications: self.replications,
+            policies: self.results,
+        }
     }
 }

@@ -70,6 +70,7 @@ pub mod policy;
 pub mod random;
 pub mod report;
 pub mod scenario;
+pub mod shard;
 pub mod sizing;
 pub mod stats;
 pub mod sweep;

@@ -162,6 +162,78 @@ pub struct Sweep {
     pub points: Vec<SweepPoint>,
 }
 
+/// The arguments of `sweep --set`, split into the fixed overrides (`KEY=VALUE`) and the swept
+/// axes (`KEY=FROM:TO:STEP`, `KEY=a,b,c`), each in the order given.
+pub fn split_args(args: &[String]) -> Result<(Vec<Override>, Vec<Axis>), OverrideError> {
+    let mut axes = Vec::new();
+    let mut fixed = Vec::new();
+    for arg in args {
+        match Axis::parse(arg)? {
+            Some(axis) => axes.push(axis),
+            None => fixed.push(Override::parse(arg)?),
+        }
+    }
+    Ok((fixed, axes))
+}
+
+/// One point of a grid, validated: the overrides that make it and its model.
+#[derive(Debug, Clone)]
+pub struct PointModel {
+    /// The point's overrides, one per axis.
+    pub point: Vec<Override>,
+    /// The scenario at this point (with the fixed overrides too).
+    pub model: Model,
+}
+
+impl PointModel {
+    /// The point's values, `key=value` joined by spaces, as messages name it.
+    pub fn describe(&self) -> String {
+        describe(&self.point)
+    }
+
+    /// The finished point: its values as CSV cells, `result` and its summary rows.
+    pub fn finish(&self, result: ExperimentResult) -> SweepPoint {
+        let summary = Report::new(&self.model, &result).summary;
+        SweepPoint {
+            values: self.point.iter().map(|o| cell(&o.value)).collect(),
+            result,
+            summary,
+        }
+    }
+}
+
+fn describe(point: &[Override]) -> String {
+    point.iter().map(|o| o.arg.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// Every point of the grid of `axes` over `source` (with `read` for the files it names, and
+/// the `fixed` overrides), validated, in grid order: the first bad point is an error.
+pub fn point_models(
+    source: &str,
+    read: &dyn Fn(&str) -> Result<String, String>,
+    fixed: &[Override],
+    axes: &[Axis],
+) -> Result<Vec<PointModel>, SweepError> {
+    grid(axes)
+        .into_iter()
+        .map(|point| {
+            let all: Vec<Override> = fixed.iter().chain(&point).cloned().collect();
+            match load_with_overrides(source, read, &all) {
+                Ok(model) => Ok(PointModel { point, model }),
+                Err(error) => Err(SweepError::Load {
+                    point: describe(&point),
+                    error,
+                }),
+            }
+        })
+        .collect()
+}
+
+/// The keys of `axes` as written: the first columns of `sweep.csv`.
+pub fn keys(axes: &[Axis]) -> Vec<String> {
+    axes.iter().map(|a| a.key.text.clone()).collect()
+}
+
 /// Runs `source` (with `read` for the files it names, and the `fixed` overrides) at every point
 /// of the grid of `axes`. Every point is validated first; `progress(done, total)` is called
 /// after each point is simulated. Every point runs under `control`, as
@@ -176,38 +248,22 @@ pub fn run_sweep(
     control: &RunControl,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Sweep, SweepError> {
-    let points = grid(axes);
-    let describe = |point: &[Override]| point.iter().map(|o| o.arg.as_str()).collect::<Vec<_>>().join(" ");
-    let models: Vec<Model> = points
-        .iter()
-        .map(|point| {
-            let all: Vec<Override> = fixed.iter().chain(point).cloned().collect();
-            load_with_overrides(source, read, &all).map_err(|error| SweepError::Load {
-                point: describe(point),
-                error,
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let mut done = Vec::with_capacity(points.len());
-    for (point, model) in points.iter().zip(&models) {
-        let policies = NamedPolicy::from_model(model);
+    let models = point_models(source, read, fixed, axes)?;
+    let mut done = Vec::with_capacity(models.len());
+    for point in &models {
+        let policies = NamedPolicy::from_model(&point.model);
         let result =
-            run_experiment_with(model, &policies, options, control, &Observers::default()).map_err(|error| {
+            run_experiment_with(&point.model, &policies, options, control, &Observers::default()).map_err(|error| {
                 SweepError::Simulation {
-                    point: describe(point),
+                    point: point.describe(),
                     error: Box::new(error),
                 }
             })?;
-        let summary = Report::new(model, &result).summary;
-        done.push(SweepPoint {
-            values: point.iter().map(|o| cell(&o.value)).collect(),
-            result,
-            summary,
-        });
-        progress(done.len(), points.len());
+        done.push(point.finish(result));
+        progress(done.len(), models.len());
     }
     Ok(Sweep {
-        keys: axes.iter().map(|a| a.key.text.clone()).collect(),
+        keys: keys(axes),
         points: done,
     })
 }

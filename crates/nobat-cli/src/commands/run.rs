@@ -1,14 +1,25 @@
-//! `nobat run`: simulate every policy, print a summary table, write the CSV reports.
+//! `nobat run`: simulate every policy, print a summary table, write the CSV reports (or, with
+//! `--shard K/N`, one shard's partial result).
 
+use super::shard;
 use crate::args::RunArgs;
 use crate::error::CliError;
+use crate::input::ScenarioFile;
 use crate::progress::Progress;
 use crate::{html_report, input, output, table};
-use nobat_core::experiment::{run_experiment_with, NamedPolicy, Observers};
+use nobat_core::experiment::{run_experiment_with, ExperimentResult, NamedPolicy, Observers};
+use nobat_core::model::Model;
 use nobat_core::report::{Num, Report, SummaryRow};
+use nobat_core::shard::{Shard, Study, StudyKind};
+use nobat_core::sweep::PointModel;
+use std::path::Path;
 
-/// Runs the scenario of `args`, writes the reports, and returns the text to print.
+/// Runs the scenario of `args`, writes the reports, and returns the text to print. With
+/// `--shard K/N` it runs only that shard's share and writes a partial result instead.
 pub fn run(args: &RunArgs) -> Result<String, CliError> {
+    if let Some(shard) = args.shard {
+        return run_shard(args, shard);
+    }
     let model = input::load_model(&args.scenario, &args.set.set)?;
     let options = args.sim.options();
     let with_report = args.report.wanted(args.out.as_deref())?;
@@ -23,15 +34,59 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
     let result = run_experiment_with(&model, &NamedPolicy::from_model(&model), &options, &control, &observers);
     progress.finish();
     let result = result.map_err(|e| CliError::from_simulation(&args.scenario, e))?;
-    let report = Report::new(&model, &result);
-    let written = match &args.out {
+    write_run(&model, &result, args.out.as_deref(), with_report)
+}
+
+/// `run --shard K/N`: the shard's replications, into `--out`'s partial result.
+fn run_shard(args: &RunArgs, shard: Shard) -> Result<String, CliError> {
+    let out = shard::out_folder(args.out.as_deref(), &args.report)?;
+    let file = ScenarioFile::read(&args.scenario)?;
+    let overrides = input::overrides(&args.set.set)?;
+    let model = file.model(&overrides)?;
+    let study = Study {
+        kind: StudyKind::Run,
+        scenario: args.scenario.display().to_string(),
+        source: file.source.clone(),
+        files: file.named_files(),
+        set: args.set.set.clone(),
+        seed: args.sim.seed,
+        replications: args.sim.replications,
+    };
+    let points = vec![PointModel {
+        point: Vec::new(),
+        model,
+    }];
+    // The merge writes timeseries.csv, as `run --out` does: every unit carries its series.
+    shard::write_partial(
+        &args.scenario,
+        study,
+        &points,
+        shard,
+        out,
+        &args.sim,
+        args.report.quiet,
+        true,
+    )
+}
+
+/// Writes the reports of `result` into `out` (with report.html and its charts when
+/// `with_report`), and returns the text `run` prints: the title line, the summary table and
+/// what was written. `merge` calls it too, so that a merged run writes what a whole one does.
+pub fn write_run(
+    model: &Model,
+    result: &ExperimentResult,
+    out: Option<&Path>,
+    with_report: bool,
+) -> Result<String, CliError> {
+    let report = Report::new(model, result);
+    let written = match out {
         Some(dir) => {
             let mut extra = Vec::new();
             if with_report {
-                let charts = html_report::run_charts(&model, &result, &report)?;
+                let charts = html_report::run_charts(model, result, &report)?;
                 extra.push((
                     "report.html".to_string(),
-                    html_report::render(&model, &result, &report, &charts),
+                    html_report::render(model, result, &report, &charts),
                 ));
                 extra.extend(charts.into_iter().map(|c| (c.file, c.svg)));
             }

@@ -6,7 +6,7 @@
 /// Welford's update this needs no division per observation (it is recorded several times per
 /// client, in the hot loop), and the shift keeps the cancellation in the variance small, since
 /// the first wait is of the same order as the others.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Accumulator {
     count: u64,
     shift: f64,

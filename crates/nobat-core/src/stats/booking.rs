@@ -7,7 +7,7 @@ use crate::engine::Client;
 use crate::model::Model;
 
 /// Appointments at one office in one replication.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfficeBookingStats {
     /// Clients given a slot here.
     pub booked: u64,
@@ -20,7 +20,7 @@ pub struct OfficeBookingStats {
 }
 
 /// Appointments in one replication.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BookingStats {
     /// Whether the model has bookings at all: without, nothing is recorded.
     pub enabled: bool,

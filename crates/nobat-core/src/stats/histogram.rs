@@ -79,7 +79,12 @@ pub struct Bucket(u16);
 /// whose relative error is at most `(γ-1)/(γ+1)` < 0.99% for any value in the bucket, then
 /// clamped to the exact minimum and maximum. Memory is fixed (about 13 KB) whatever the number
 /// of observations, and histograms merge exactly by adding counts.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serialised sparsely (the non-empty buckets only, see [`SparseHistogram`]): a replication's
+/// waits fill a few hundred of the 1,630 buckets, and partial results of shards hold thousands
+/// of histograms.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "SparseHistogram", try_from = "SparseHistogram")]
 pub struct WaitHistogram {
     zero: u64,
     counts: Box<[u64]>,
@@ -204,6 +209,53 @@ impl WaitHistogram {
     /// The largest observation, or `None` when empty.
     pub fn max(&self) -> Option<f64> {
         (self.total > 0).then_some(self.max)
+    }
+}
+
+/// The serialised form of a [`WaitHistogram`]: the count at zero, the non-empty buckets as
+/// `(index, count)` pairs in increasing index order, the exact minimum above zero and maximum.
+/// Reading it back checks the indices and that the counts add up, so a damaged file is an
+/// error, not a wrong histogram.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SparseHistogram {
+    zero: u64,
+    buckets: Vec<(u16, u64)>,
+    min_positive: f64,
+    max: f64,
+}
+
+impl From<WaitHistogram> for SparseHistogram {
+    fn from(h: WaitHistogram) -> Self {
+        SparseHistogram {
+            zero: h.zero,
+            buckets: (h.counts.iter().enumerate())
+                .filter(|(_, &c)| c > 0)
+                .map(|(i, &c)| (i as u16, c))
+                .collect(),
+            min_positive: h.min_positive,
+            max: h.max,
+        }
+    }
+}
+
+impl TryFrom<SparseHistogram> for WaitHistogram {
+    type Error = String;
+
+    fn try_from(s: SparseHistogram) -> Result<Self, String> {
+        let mut h = WaitHistogram::new();
+        h.zero = s.zero;
+        h.total = s.zero;
+        for (i, c) in s.buckets {
+            let slot = h
+                .counts
+                .get_mut(usize::from(i))
+                .ok_or_else(|| format!("histogram bucket {i} out of range (0..{BUCKETS})"))?;
+            *slot += c;
+            h.total = h.total.checked_add(c).ok_or("histogram counts overflow")?;
+        }
+        h.min_positive = s.min_positive;
+        h.max = s.max;
+        Ok(h)
     }
 }
 

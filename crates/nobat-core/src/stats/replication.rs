@@ -5,7 +5,7 @@ use crate::engine::{Client, Recorder};
 use crate::model::Model;
 
 /// How the counted clients of one replication (or of one office) ended.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Outcomes {
     /// Served.
     pub served: u64,
@@ -46,7 +46,7 @@ impl Outcomes {
 /// changes update, and a departure's fields (outcomes, wait, histogram header) follow at once,
 /// so that with the busy-counter update every departure makes it touches three lines, an
 /// arrival one.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[repr(C, align(64))]
 pub struct OfficeStats {
     /// Counted clients who arrived here (and stayed until served or left from here).
@@ -83,7 +83,7 @@ impl OfficeStats {
 }
 
 /// What one service type measured in one replication.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServiceStats {
     /// Counted clients of this type created.
     pub arrived: u64,
@@ -96,7 +96,7 @@ pub struct ServiceStats {
 }
 
 /// What one zone measured in one replication.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ZoneStats {
     /// Counted clients who started from this zone.
     pub clients: u64,
@@ -118,7 +118,7 @@ pub struct ZoneStats {
 /// four accumulators and four histograms was a fifth of a whole run's instructions. So the
 /// overall, service and zone waits and travel are complete only after
 /// [`Recorder::finished`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ReplicationStats {
     /// Counted clients created.
     pub arrived: u64,

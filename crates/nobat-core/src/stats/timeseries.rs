@@ -23,7 +23,7 @@ use crate::model::Model;
 pub const DAY: f64 = 1440.0;
 
 /// The levels of one office and the area accumulated in the current interval.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Track {
     /// Time the running areas reach.
     last: f64,
@@ -40,7 +40,7 @@ struct Track {
 }
 
 /// The intervals of the office day for a sampling interval.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DayBins {
     /// The sampling interval (minutes).
     pub sample: f64,
@@ -88,7 +88,7 @@ impl DayBins {
 
 /// Records one replication's areas per office and interval; a [`Recorder`] run beside the
 /// statistics.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TimeSeriesRecorder {
     bins: DayBins,
     tracks: Vec<Track>,
