@@ -77,6 +77,7 @@ mod run {
             ("comparison.csv", "policy,baseline,wait_mean_diff,wait_mean_diff_ci95"),
             ("by_zone.csv", "policy,zone,clients,wait_mean,wait_p90,travel_mean"),
             ("timeseries.csv", "policy,office,time,clock,waiting,busy"),
+            ("by_hour.csv", "policy,office,hour,clock,arrivals,served,wait_mean,wait_mean_ci95,wait_p90,per_hour,counters_open,counters_needed"),
         ];
         for (file, header) in expected {
             assert_eq!(header_of(&out.path().join(file)), header, "{file}");

@@ -6,11 +6,13 @@
 //! Replications run in chunks of a few tasks per thread: memory holds one chunk's full
 //! statistics at a time, while each policy keeps per-replication scalars and pooled histograms.
 
-use crate::engine::{run_replication_with, PolicySetup, RunControl, SimulationError};
+use crate::engine::{run_replication_with, PolicySetup, Recorder, RunControl, SimulationError};
 use crate::model::Model;
 use crate::policy::{AllocationPolicy, BookingRule, Information, PolicyKind, Reach};
 use crate::random::replication_seed;
-use crate::stats::{Accumulator, Outcomes, ReplicationStats, TimeSeries, TimeSeriesRecorder, WaitHistogram};
+use crate::stats::{
+    Accumulator, HourlyRecorder, HourlyTotals, Outcomes, ReplicationStats, TimeSeries, TimeSeriesRecorder, WaitHistogram,
+};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -210,6 +212,8 @@ pub struct PolicyResult {
     /// Clients waiting and counters busy over the office day, when [`Observers::time_series`]
     /// asked for it.
     pub time_series: Option<TimeSeries>,
+    /// The hours of the office day per office, when [`Observers::by_hour`] asked for them.
+    pub by_hour: Option<HourlyTotals>,
 }
 
 impl PolicyResult {
@@ -225,6 +229,7 @@ impl PolicyResult {
             travel_hist: WaitHistogram::new(),
             lead_hist: WaitHistogram::new(),
             time_series: None,
+            by_hour: None,
         }
     }
 
@@ -302,9 +307,26 @@ pub struct Observers<'a> {
     /// Record the time series of the office day into [`PolicyResult::time_series`]. Off by
     /// default: it costs a little per queue and counter change.
     pub time_series: bool,
+    /// Record the hours of the office day per office into [`PolicyResult::by_hour`]
+    /// (`by_hour.csv`). Off by default.
+    pub by_hour: bool,
     /// Called with (replications done, total) over all policies after each replication, from
     /// whichever worker thread ran it: e.g. a progress bar.
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+    /// The caller's own recorder for every replication, e.g. a trace of every client written
+    /// to a file: the library stays free of I/O.
+    pub recorders: Option<&'a dyn RecorderFactory>,
+}
+
+/// Makes the caller's own [`Recorder`] for each replication of each policy. Replications run
+/// on several threads at once, each with its own recorder; a caller that writes files keeps
+/// one per replication and puts them together in (policy, replication) order afterwards, so
+/// that its output does not depend on the number of threads.
+pub trait RecorderFactory: Sync {
+    /// The recorder of replication `replication` of policy `policy` (its index in the list
+    /// run, named `name`). It sees every event of that replication, then `finished`, and is
+    /// then dropped.
+    fn open(&self, policy: usize, name: &str, replication: u32) -> Box<dyn Recorder + Send + '_>;
 }
 
 /// Runs every policy for every replication and folds the results.
@@ -345,6 +367,7 @@ pub fn run_experiment_with(
             .map(|p| {
                 let mut result = PolicyResult::new(p.name.clone(), model);
                 result.time_series = observers.time_series.then(|| TimeSeries::new(model));
+                result.by_hour = observers.by_hour.then(|| HourlyTotals::new(model));
                 result
             })
             .collect();
@@ -357,7 +380,8 @@ pub fn run_experiment_with(
             let tasks: Vec<(usize, u32)> = (0..policies.len())
                 .flat_map(|p| (first..last).map(move |r| (p, r)))
                 .collect();
-            type Measured = (ReplicationStats, Option<TimeSeriesRecorder>);
+            type Measured = (ReplicationStats, Option<TimeSeriesRecorder>, Option<HourlyRecorder>);
+            let extras = observers.time_series || observers.by_hour || observers.recorders.is_some();
             let chunk: Vec<Result<Measured, SimulationError>> = tasks
                 .par_iter()
                 .map(|&(p, r)| {
@@ -366,16 +390,20 @@ pub fn run_experiment_with(
                     }
                     let mut policy = (policies[p].factory)(model);
                     let stats = ReplicationStats::new(model);
-                    // Two monomorphised loops: without a time series the engine runs exactly
-                    // as before, with nothing extra per event.
-                    let measured = if observers.time_series {
-                        let mut both = (stats, TimeSeriesRecorder::new(model));
-                        run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut both)?;
-                        (both.0, Some(both.1))
+                    // Two monomorphised loops: without observers the engine runs the statistics
+                    // alone, with nothing extra per event.
+                    let measured = if extras {
+                        let series = observers.time_series.then(|| TimeSeriesRecorder::new(model));
+                        let hourly = observers.by_hour.then(|| HourlyRecorder::new(model));
+                        let own = observers.recorders.map(|f| f.open(p, &policies[p].name, r));
+                        let mut all = (stats, (series, (hourly, own)));
+                        run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut all)?;
+                        let (stats, (series, (hourly, _))) = all;
+                        (stats, series, hourly)
                     } else {
                         let mut stats = stats;
                         run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut stats)?;
-                        (stats, None)
+                        (stats, None, None)
                     };
                     if let Some(progress) = observers.progress {
                         progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
@@ -384,9 +412,12 @@ pub fn run_experiment_with(
                 })
                 .collect();
             for (&(p, r), measured) in tasks.iter().zip(chunk) {
-                let (stats, series) = measured?;
+                let (stats, series, hourly) = measured?;
                 results[p].absorb(r, replication_seed(seed, r), &stats);
                 if let (Some(total), Some(one)) = (results[p].time_series.as_mut(), series.as_ref()) {
+                    total.absorb(one);
+                }
+                if let (Some(total), Some(one)) = (results[p].by_hour.as_mut(), hourly.as_ref()) {
                     total.absorb(one);
                 }
             }

@@ -18,7 +18,9 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
     let observers = Observers {
         // timeseries.csv is one of the files --out writes.
         time_series: args.out.is_some(),
+        by_hour: args.out.is_some(),
         progress: progress.shown().then_some(&update as &(dyn Fn(u64, u64) + Sync)),
+        recorders: None,
     };
     let result = run_experiment_with(&model, &NamedPolicy::from_model(&model), &options, &control, &observers);
     progress.finish();
