@@ -4,7 +4,8 @@ use crate::args::RunArgs;
 use crate::error::CliError;
 use crate::progress::Progress;
 use crate::{html_report, input, output, table};
-use nobat_core::experiment::{run_experiment_with, NamedPolicy, Observers};
+use crate::client_trace::ClientTrace;
+use nobat_core::experiment::{run_experiment_with, NamedPolicy, Observers, RecorderFactory};
 use nobat_core::report::{Num, Report, SummaryRow};
 
 /// Runs the scenario of `args`, writes the reports, and returns the text to print.
@@ -15,12 +16,13 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
     let control = args.sim.control();
     let progress = Progress::new(args.report.quiet, "replications");
     let update = |done, total| progress.update(done, total);
+    let trace = args.trace.as_deref().map(|t| ClientTrace::new(&model, t)).transpose()?;
     let observers = Observers {
         // timeseries.csv is one of the files --out writes.
         time_series: args.out.is_some(),
         by_hour: args.out.is_some(),
         progress: progress.shown().then_some(&update as &(dyn Fn(u64, u64) + Sync)),
-        recorders: None,
+        recorders: trace.as_ref().map(|t| t as &dyn RecorderFactory),
     };
     let result = run_experiment_with(&model, &NamedPolicy::from_model(&model), &options, &control, &observers);
     progress.finish();
@@ -46,6 +48,13 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
             )
         }
         None => "(no --out DIR given: no CSV written)".to_string(),
+    };
+    let written = match &trace {
+        Some(trace) => {
+            let file = trace.finish().map_err(CliError::from_output)?;
+            format!("{written}\nwrote the client trace to {}", file.display())
+        }
+        None => written,
     };
     Ok(format!(
         "{} — {} replications per policy, seed {}\n{}{written}\n",
