@@ -2,12 +2,14 @@
 //! fail on user input. Offices, services and policies get dense integer ids (their index).
 
 mod arrivals;
+mod backlog;
 mod booking;
 mod calendar;
 mod geography;
 mod hours;
 
 pub use arrivals::{ArrivalProfile, RatePiece, DAY};
+pub use backlog::{Backlog, BacklogCount, BacklogDays, MAX_BACKLOG};
 pub use booking::{Booking, ServeBooked, Slot, SlotCalendar};
 pub use calendar::{Calendar, WEEKDAYS};
 pub use geography::{ArrivalSource, Geography, Metric, Origin, Place, Zone};
@@ -144,6 +146,8 @@ pub struct Model {
     pub priority_levels: usize,
     /// The booking system, when some clients book appointments.
     pub booking: Option<Booking>,
+    /// Clients waiting at the offices' doors when they open, when some office has a backlog.
+    pub backlog: Option<Backlog>,
 }
 
 /// The most clients one replication may be expected to create (rate times horizon). Beyond it a
@@ -198,12 +202,14 @@ impl Model {
             },
         };
         let demand = Demand::from_scenario(s, calendar, read)?;
+        let backlog = Backlog::from_scenario(s)?;
         let counted: f64 = demand
             .sources
             .iter()
             .map(|src| src.profile.expected_arrivals(run.horizon) - src.profile.expected_arrivals(run.warmup))
             .sum();
-        if counted <= 0.0 {
+        // A backlog alone (arrivals scaled to 0) is a run of its own: an office clearing its queue.
+        if counted <= 0.0 && backlog.is_none() {
             return Err(ScenarioError::at(
                 "run.horizon",
                 format!(
@@ -262,6 +268,7 @@ impl Model {
             calendar,
             priority_levels: services_levels,
             booking: None,
+            backlog,
         };
         let mean_service: Vec<f64> = (0..model.offices.len())
             .map(|i| model.office_mean_service(i) / model.offices[i].speed)
