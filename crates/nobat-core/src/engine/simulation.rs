@@ -369,11 +369,23 @@ impl<'m> Simulation<'m> {
     {
         let model = self.model;
         let horizon = model.run.horizon;
-        let clocks: Vec<ArrivalClock> = model.sources.iter().map(|s| ArrivalClock::new(&s.profile)).collect();
+        // A trace replaces the sources' clocks: its clients arrive as recorded, one event at a
+        // time (the next is scheduled when one arrives), under the pseudo-source `replay`.
+        let trace = model.trace.as_deref();
+        let replay = model.sources.len();
+        let mut next_recorded = 0usize;
+        let clocks: Vec<ArrivalClock> = if trace.is_some() {
+            Vec::new()
+        } else {
+            model.sources.iter().map(|s| ArrivalClock::new(&s.profile)).collect()
+        };
         for (k, clock) in clocks.iter().enumerate() {
             if let Some(t) = clock.next_after(0.0, horizon, &mut self.arrival_rng) {
                 self.events.push(t, Phase::Arrival, k as Payload);
             }
+        }
+        if let Some(first) = trace.and_then(|t| t.clients.first()) {
+            self.events.push(first.time, Phase::Arrival, replay as Payload);
         }
         for office in 0..model.offices.len() {
             let hours = &model.offices[office].hours;
@@ -402,11 +414,20 @@ impl<'m> Simulation<'m> {
             match phase {
                 Phase::Arrival => {
                     let k = payload as usize;
-                    self.new_client(t, k, policy, recorder)?;
+                    let recorded = match trace {
+                        Some(tr) if k == replay => tr.clients.get(next_recorded),
+                        _ => None,
+                    };
+                    self.new_client(t, k, recorded, policy, recorder)?;
                     if self.slab.len() > control.max_in_system {
                         return Err(self.too_many(t, control.max_in_system));
                     }
-                    if let Some(next) = clocks[k].next_after(t, horizon, &mut self.arrival_rng) {
+                    if let Some(tr) = trace.filter(|_| k == replay) {
+                        next_recorded += 1;
+                        if let Some(next) = tr.clients.get(next_recorded) {
+                            self.events.push(next.time, Phase::Arrival, payload);
+                        }
+                    } else if let Some(next) = clocks[k].next_after(t, horizon, &mut self.arrival_rng) {
                         self.events.push(next, Phase::Arrival, payload);
                     }
                 }
@@ -479,27 +500,51 @@ impl<'m> Simulation<'m> {
 
     /// Creates a client at `t` from source `k` and sends it on its way: to the pool, online, or
     /// to the office its policy (or habit) chooses.
-    fn new_client<P, R>(&mut self, t: f64, k: usize, policy: &mut P, recorder: &mut R) -> Result<(), SimulationError>
+    ///
+    /// A `recorded` client (trace replay) brings its service, its zone or office and perhaps
+    /// its service time; the rest is drawn as for any client. One recorded at an office goes
+    /// straight there, without travel, online channel, booking or policy.
+    fn new_client<P, R>(
+        &mut self,
+        t: f64,
+        k: usize,
+        recorded: Option<&crate::model::TraceClient>,
+        policy: &mut P,
+        recorder: &mut R,
+    ) -> Result<(), SimulationError>
     where
         P: AllocationPolicy + ?Sized,
         R: Recorder,
     {
         let model = self.model;
-        let u: f64 = self.service_rng.random();
-        let service = self
-            .service_cdf
-            .iter()
-            .position(|&c| u < c)
-            .unwrap_or(self.service_cdf.len() - 1);
+        let service = match recorded {
+            Some(r) => usize::from(r.service),
+            None => {
+                let u: f64 = self.service_rng.random();
+                self.service_cdf
+                    .iter()
+                    .position(|&c| u < c)
+                    .unwrap_or(self.service_cdf.len() - 1)
+            }
+        };
         let sv = &model.services[service];
-        let work = sv.duration.sample(&mut self.service_rng);
+        let work = match recorded {
+            Some(r) if !r.duration.is_nan() => r.duration,
+            _ => sv.duration.sample(&mut self.service_rng),
+        };
         let patience = sv
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut self.patience_rng));
-        let origin = model.sources[k].pick_origin(&mut self.origin_rng);
+        let (origin, at_office) = match (recorded, model.trace.as_deref()) {
+            (Some(r), Some(tr)) => (
+                tr.pick_origin(r.zone, &mut self.origin_rng),
+                (r.office != crate::model::NONE).then_some(r.office as usize),
+            ),
+            _ => (model.sources[k].pick_origin(&mut self.origin_rng), None),
+        };
         let point = model.origins[origin].place.sample(&mut self.origin_rng);
-        let online = sv.online_share > 0.0 && self.channel_rng.random::<f64>() < sv.online_share;
+        let online = at_office.is_none() && sv.online_share > 0.0 && self.channel_rng.random::<f64>() < sv.online_share;
         let mut client = Client {
             id: self.next_id,
             service: service as u16,
@@ -519,6 +564,13 @@ impl<'m> Simulation<'m> {
         };
         self.next_id += 1;
         recorder.client_created(t, &client);
+        if let Some(office) = at_office.filter(|_| !self.setup.pooled) {
+            // Recorded at its office: it is there now, whatever the policy. (`pooled`, the
+            // bound, serves it from the shared queue like everyone.)
+            client.office = office as u32;
+            let handle = self.slab.insert(client);
+            return self.arrive(t, handle, policy, recorder);
+        }
         if self.setup.pooled {
             let handle = self.slab.insert(client);
             self.join_pool(t, handle, recorder);

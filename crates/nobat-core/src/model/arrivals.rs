@@ -79,8 +79,9 @@ impl ArrivalProfile {
                     "give either `rate` (clients per minute) or `schedule`, not both".into(),
                 ))
             }
-            // Only the clients waiting at the doors: an office clearing its backlog.
-            (None, None) if a.backlog.is_some() => Vec::new(),
+            // Only the clients waiting at the doors (an office clearing its backlog), or
+            // recorded clients replayed by the engine instead.
+            (None, None) if a.backlog.is_some() || a.trace.is_some() => Vec::new(),
             (None, None) => {
                 return Err(bad(
                     "arrivals",

@@ -325,6 +325,7 @@ impl Demand {
                         scale: s.arrivals.scale,
                         days: s.arrivals.days.clone(),
                         process: s.arrivals.process.clone(),
+                        trace: None,
                         backlog: None,
                         backlog_days: None,
                     };

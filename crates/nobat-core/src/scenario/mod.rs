@@ -102,6 +102,9 @@ pub struct ArrivalsSection {
     /// `"poisson"` (default) or `"regular"`: clients evenly spaced in expected arrivals, with
     /// no randomness (one every `1/rate` minutes at a constant rate).
     pub process: Option<String>,
+    /// Recorded clients to replay instead of sampling arrivals: a CSV file, relative to the
+    /// scenario's folder (see [`crate::model::Trace`]).
+    pub trace: Option<String>,
     /// Clients waiting at every office's door when it opens (each office may set its own).
     pub backlog: Option<BacklogSpec>,
     /// At which openings the backlog is there: `"first"` (default, the run's first opening) or
