@@ -6,7 +6,7 @@
 //! | --- | --- | --- |
 //! | `time` | yes | when the client came: minutes since 00:00 of day 0 (`485.5`), or a date-time (`2026-03-07 08:05:30`, also with `T`); one form for the whole file |
 //! | `service` | yes | a service name |
-//! | `zone` | with geography, unless `office` is given | the zone it came from: the policy chooses its office |
+//! | `zone` | with geography, unless `office` is given | the zone it came from: the policy chooses its office (a row with an office and no zone is reported under the zone nearest to that office) |
 //! | `office` | no | the office it went to: it goes straight there, the policy is not asked |
 //! | `duration` | no | its recorded service time (minutes, at speed 1); empty or absent: drawn from the service's `duration` |
 //!
@@ -202,6 +202,22 @@ impl Trace {
                 .is_none_or(|list| list.iter().any(|n| n == service))
         };
         let line_of = |p: Option<&csv::Position>| p.map_or(0, |p| line_at(text, p.byte()));
+        // Each office's nearest zone (by its origins' centres), for rows with an office only.
+        let nearest_zone: Vec<u32> = if geography {
+            s.offices
+                .iter()
+                .map(|o| {
+                    let at = o.location.unwrap_or_default();
+                    let distance = |p: [f64; 2]| (p[0] - at[0]).hypot(p[1] - at[1]);
+                    origins
+                        .iter()
+                        .min_by(|a, b| distance(a.place.centre()).total_cmp(&distance(b.place.centre())))
+                        .map_or(NONE, |o| o.zone as u32)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut rows: Vec<(Time, u64, TraceClient)> = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| {
@@ -271,7 +287,8 @@ impl Trace {
                         "is empty and so is `office`: a client comes from a zone or goes to an office".into(),
                     ));
                 }
-                NONE
+                // Reported under the district of its office: most people use a nearby one.
+                nearest_zone.get(office as usize).copied().unwrap_or(NONE)
             } else if !geography {
                 return Err(at(
                     "zone",
