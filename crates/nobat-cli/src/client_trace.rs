@@ -94,7 +94,12 @@ impl<'m> ClientTrace<'m> {
 
     /// Joins the parts into the trace file, all or nothing, and returns its path.
     pub fn finish(&self) -> anyhow::Result<PathBuf> {
-        if let Some(e) = self.error.lock().map_err(|_| anyhow::anyhow!("a trace writer panicked"))?.take() {
+        if let Some(e) = self
+            .error
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a trace writer panicked"))?
+            .take()
+        {
             anyhow::bail!("cannot write the client trace {}: {e}", self.target.display());
         }
         let mut parts = self
@@ -181,7 +186,15 @@ fn time(x: f64) -> String {
 impl PartWriter<'_, '_> {
     /// One row: `office` where the client ended (None: none, or the pooled queue), `called`
     /// the start of its service, `done` when it left, `arrived` whether it reached the office.
-    fn row(&mut self, client: &Client, office: Option<usize>, arrived: bool, called: Option<f64>, done: Option<f64>, outcome: &str) {
+    fn row(
+        &mut self,
+        client: &Client,
+        office: Option<usize>,
+        arrived: bool,
+        called: Option<f64>,
+        done: Option<f64>,
+        outcome: &str,
+    ) {
         let model = self.trace.model;
         if client.created < model.run.warmup {
             return;

@@ -1486,10 +1486,7 @@ mod observation {
     fn column_sum(path: &Path, name: &str) -> u64 {
         let mut reader = csv::Reader::from_path(path).unwrap();
         let i = reader.headers().unwrap().iter().position(|h| h == name).unwrap();
-        reader
-            .records()
-            .map(|r| r.unwrap()[i].parse::<u64>().unwrap())
-            .sum()
+        reader.records().map(|r| r.unwrap()[i].parse::<u64>().unwrap()).sum()
     }
 
     #[test]
@@ -1500,7 +1497,12 @@ mod observation {
             let out = dir.path().join(format!("out-{threads}"));
             let trace = dir.path().join(format!("trace-{threads}/clients.csv"));
             nobat()
-                .args(["run", scenario("patience.toml").to_str().unwrap(), "--replications", "3"])
+                .args([
+                    "run",
+                    scenario("patience.toml").to_str().unwrap(),
+                    "--replications",
+                    "3",
+                ])
                 .args(["--threads", threads, "--no-report", "--out"])
                 .arg(&out)
                 .arg("--trace")
@@ -1535,7 +1537,13 @@ mod observation {
     fn a_trace_that_is_a_folder_is_bad_input() {
         let dir = tempfile::tempdir().unwrap();
         nobat()
-            .args(["run", scenario("mm1.toml").to_str().unwrap(), "--replications", "2", "--trace"])
+            .args([
+                "run",
+                scenario("mm1.toml").to_str().unwrap(),
+                "--replications",
+                "2",
+                "--trace",
+            ])
             .arg(dir.path())
             .assert()
             .code(2)
@@ -1546,12 +1554,22 @@ mod observation {
     fn replayed_log_gives_the_same_clients_to_every_policy() {
         let out = tempfile::tempdir().unwrap();
         nobat()
-            .args(["run", scenario("trace-replay.toml").to_str().unwrap(), "--replications", "3", "--no-report"])
+            .args([
+                "run",
+                scenario("trace-replay.toml").to_str().unwrap(),
+                "--replications",
+                "3",
+                "--no-report",
+            ])
             .arg("--out")
             .arg(out.path())
             .assert()
             .success();
-        let log_rows = fs::read_to_string(scenarios_dir().join("data/trace-replay.csv")).unwrap().lines().count() - 1;
+        let log_rows = fs::read_to_string(scenarios_dir().join("data/trace-replay.csv"))
+            .unwrap()
+            .lines()
+            .count()
+            - 1;
         let mut reader = csv::Reader::from_path(out.path().join("replications.csv")).unwrap();
         let arrived: Vec<u64> = reader.records().map(|r| r.unwrap()[3].parse().unwrap()).collect();
         assert_eq!(arrived.len(), 6);
@@ -1562,22 +1580,24 @@ mod observation {
             assert!(arrived[r] as usize >= log_rows);
         }
         let hours = fs::read_to_string(out.path().join("by_hour.csv")).unwrap();
-        assert!(hours.lines().any(|l| l.starts_with("nearest,Central,9,09:00,")), "{hours}");
+        assert!(
+            hours.lines().any(|l| l.starts_with("nearest,Central,9,09:00,")),
+            "{hours}"
+        );
     }
 
     #[test]
     fn a_bad_log_row_names_the_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("log.csv"), "time,service\n10,s\n11,s\nsoon,s\n").unwrap();
-        let path = write_scenario(
-            dir.path(),
-            &GOOD.replace("rate = 0.5", "trace = \"log.csv\""),
-        );
+        let path = write_scenario(dir.path(), &GOOD.replace("rate = 0.5", "trace = \"log.csv\""));
         nobat()
             .arg("run")
             .arg(&path)
             .assert()
             .code(2)
-            .stderr(predicates::str::contains("log.csv, line 4: column `time`: `soon` is neither minutes"));
+            .stderr(predicates::str::contains(
+                "log.csv, line 4: column `time`: `soon` is neither minutes",
+            ));
     }
 }

@@ -11,7 +11,8 @@ use crate::model::Model;
 use crate::policy::{AllocationPolicy, BookingRule, Information, PolicyKind, Reach};
 use crate::random::replication_seed;
 use crate::stats::{
-    Accumulator, HourlyRecorder, HourlyTotals, Outcomes, ReplicationStats, TimeSeries, TimeSeriesRecorder, WaitHistogram,
+    Accumulator, HourlyRecorder, HourlyTotals, Outcomes, ReplicationStats, TimeSeries, TimeSeriesRecorder,
+    WaitHistogram,
 };
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};

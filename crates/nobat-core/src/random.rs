@@ -69,9 +69,9 @@ pub fn stream(seed: u64, replication: u32, kind: StreamKind) -> SimRng {
 /// The generator for one purpose of one office within one replication: for draws made at
 /// times when several offices act at once, in an order that may differ between policies.
 pub fn office_stream(seed: u64, replication: u32, kind: StreamKind, office: usize) -> SimRng {
-    SimRng::seed_from_u64(mix(
-        replication_seed(seed, replication) ^ (kind as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ mix(office as u64 + 1),
-    ))
+    SimRng::seed_from_u64(mix(replication_seed(seed, replication)
+        ^ (kind as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93)
+        ^ mix(office as u64 + 1)))
 }
 
 #[cfg(test)]

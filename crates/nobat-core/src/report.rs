@@ -453,7 +453,7 @@ impl Report {
                         .map(|v| student_t_975(n - 1) * (v / n as f64).sqrt());
                     let needed = match (model.run.target, c.rate(), c.mean_service()) {
                         // Open, and nobody came: no counter is needed.
-                        (Some(_), Some(rate), _) if rate == 0.0 => Some(0),
+                        (Some(_), Some(0.0), _) => Some(0),
                         (Some(target), Some(rate), Some(service)) => {
                             counters_for_wait_quantile(rate, service, target, 0.9)
                         }

@@ -37,10 +37,17 @@ fn backlog_clears_as_erlang_says() {
     );
     let result = run(&source);
     let p = &result.policies[0];
-    assert!(p.replications.iter().all(|r| r.arrived == 20 && r.outcomes.served == 20));
+    assert!(p
+        .replications
+        .iter()
+        .all(|r| r.arrived == 20 && r.outcomes.served == 20));
     let theory = (n - c) * (n - c + 1.0) / (2.0 * n * c * mu);
     let mut v = Verdicts::new("backlog", check::BACKLOG);
-    v.mean("mean wait of 20 at 3 counters", &per_replication(p, |r| r.wait_mean), theory);
+    v.mean(
+        "mean wait of 20 at 3 counters",
+        &per_replication(p, |r| r.wait_mean),
+        theory,
+    );
     v.finish();
 }
 
@@ -93,5 +100,8 @@ fn every_policy_meets_the_same_backlog() {
         assert_eq!(x.arrived, y.arrived, "replication {}", x.replication);
     }
     let counts: Vec<u64> = a.replications.iter().map(|r| r.arrived).collect();
-    assert!(counts.windows(2).any(|w| w[0] != w[1]), "random backlogs differ between replications: {counts:?}");
+    assert!(
+        counts.windows(2).any(|w| w[0] != w[1]),
+        "random backlogs differ between replications: {counts:?}"
+    );
 }

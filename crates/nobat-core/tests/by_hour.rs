@@ -52,9 +52,14 @@ fn hours_add_up_and_match_erlang_c() {
 
     let noon = &rows[12];
     assert_eq!((noon.hour, noon.clock.as_str()), (12, "12:00"));
-    let (mean, hw95) = (noon.wait_mean.0.expect("a mean"), noon.wait_mean_ci95.0.expect("an interval"));
+    let (mean, hw95) = (
+        noon.wait_mean.0.expect("a mean"),
+        noon.wait_mean_ci95.0.expect("an interval"),
+    );
     let df = 15.0;
-    let t = StudentsT::new(0.0, 1.0, df).unwrap().inverse_cdf(1.0 - check::ALPHA / 2.0);
+    let t = StudentsT::new(0.0, 1.0, df)
+        .unwrap()
+        .inverse_cdf(1.0 - check::ALPHA / 2.0);
     let ci = Interval {
         mean,
         hw95,

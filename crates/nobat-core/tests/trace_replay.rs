@@ -54,7 +54,10 @@ fn drawn_service_times_differ_between_replications() {
     assert!(waits.windows(2).any(|w| w[0] != w[1]), "{waits:?}");
     // Common random numbers: both policies see the same replications (one office: the same waits).
     let q = &result.policies[1];
-    assert_eq!(waits, q.replications.iter().map(|r| r.wait_mean.unwrap()).collect::<Vec<_>>());
+    assert_eq!(
+        waits,
+        q.replications.iter().map(|r| r.wait_mean.unwrap()).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -77,7 +80,12 @@ fn every_policy_sees_every_recorded_client() {
     for p in &result.policies {
         assert!(p.replications.iter().all(|r| r.arrived == 200), "{}", p.name);
         // The rows recorded at E without a zone count in E's district, the east.
-        assert_eq!((p.zones[0].clients, p.zones[1].clients), (4 * 100, 4 * 100), "{}", p.name);
+        assert_eq!(
+            (p.zones[0].clients, p.zones[1].clients),
+            (4 * 100, 4 * 100),
+            "{}",
+            p.name
+        );
     }
     let nearest = &result.policies[0];
     // West clients go to W, east ones and those recorded at E to E.

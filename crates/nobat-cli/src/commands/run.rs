@@ -1,10 +1,10 @@
 //! `nobat run`: simulate every policy, print a summary table, write the CSV reports.
 
 use crate::args::RunArgs;
+use crate::client_trace::ClientTrace;
 use crate::error::CliError;
 use crate::progress::Progress;
 use crate::{html_report, input, output, table};
-use crate::client_trace::ClientTrace;
 use nobat_core::experiment::{run_experiment_with, NamedPolicy, Observers, RecorderFactory};
 use nobat_core::report::{Num, Report, SummaryRow};
 

@@ -1170,7 +1170,13 @@ impl<'m> Simulation<'m> {
             return;
         }
         let offers = &model.offices[office].offers;
-        let offered: f64 = model.services.iter().zip(offers).filter(|(_, &o)| o).map(|(s, _)| s.share).sum();
+        let offered: f64 = model
+            .services
+            .iter()
+            .zip(offers)
+            .filter(|(_, &o)| o)
+            .map(|(s, _)| s.share)
+            .sum();
         if offered <= 0.0 {
             return;
         }

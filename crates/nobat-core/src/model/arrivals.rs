@@ -100,7 +100,8 @@ impl ArrivalProfile {
             }
             (None, Some(entries)) => Self::schedule(entries, scale)?,
         };
-        if scale > 0.0 && !pieces.is_empty() && (pieces.iter().all(|p| p.rate == 0.0) || week.iter().all(|&f| f == 0.0)) {
+        if scale > 0.0 && !pieces.is_empty() && (pieces.iter().all(|p| p.rate == 0.0) || week.iter().all(|&f| f == 0.0))
+        {
             return Err(bad(
                 "arrivals",
                 "every rate or every weekday factor is 0: no client would arrive".into(),

@@ -86,17 +86,18 @@ impl BacklogCount {
                 "`poisson` does not take it; it takes: mean",
             ));
         }
-        let mean = d.mean.map(|m| m.get()).ok_or_else(|| {
-            ScenarioError::at(format!("{path}.mean"), "`poisson` needs `mean` (clients on average)")
-        })?;
+        let mean = d
+            .mean
+            .map(|m| m.get())
+            .ok_or_else(|| ScenarioError::at(format!("{path}.mean"), "`poisson` needs `mean` (clients on average)"))?;
         if !(mean > 0.0 && mean <= f64::from(MAX_BACKLOG)) {
             return Err(ScenarioError::at(
                 format!("{path}.mean"),
                 format!("must be more than 0 and at most {MAX_BACKLOG} clients, got {mean}"),
             ));
         }
-        let sampler = Poisson::new(mean)
-            .map_err(|e| ScenarioError::at(format!("{path}.mean"), format!("invalid mean: {e}")))?;
+        let sampler =
+            Poisson::new(mean).map_err(|e| ScenarioError::at(format!("{path}.mean"), format!("invalid mean: {e}")))?;
         Ok(BacklogCount::Poisson { mean, sampler })
     }
 }

@@ -231,7 +231,10 @@ impl Trace {
             })?;
             let line = line_of(record.position());
             if rows.len() >= MAX_TRACE_CLIENTS {
-                return Err(err(line, format!("a trace may hold at most {MAX_TRACE_CLIENTS} clients")));
+                return Err(err(
+                    line,
+                    format!("a trace may hold at most {MAX_TRACE_CLIENTS} clients"),
+                ));
             }
             let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("");
             let at = |col: &str, m: String| err(line, format!("column `{col}`: {m}"));
@@ -261,7 +264,10 @@ impl Trace {
             let Some(service) = service_names.iter().position(|n| *n == name) else {
                 return Err(at(
                     "service",
-                    format!("unknown service `{name}`; the services are: {}", service_names.join(", ")),
+                    format!(
+                        "unknown service `{name}`; the services are: {}",
+                        service_names.join(", ")
+                    ),
                 ));
             };
             let office_name = cell(office_col);
@@ -271,7 +277,10 @@ impl Trace {
                 let Some(o) = office_names.iter().position(|n| *n == office_name) else {
                     return Err(at(
                         "office",
-                        format!("unknown office `{office_name}`; the offices are: {}", office_names.join(", ")),
+                        format!(
+                            "unknown office `{office_name}`; the offices are: {}",
+                            office_names.join(", ")
+                        ),
                     ));
                 };
                 if !offers(o, name) {
@@ -400,7 +409,11 @@ impl Trace {
                     let cdf = mine
                         .iter()
                         .map(|(_, w)| {
-                            acc += if total > 0.0 { w / total } else { 1.0 / mine.len() as f64 };
+                            acc += if total > 0.0 {
+                                w / total
+                            } else {
+                                1.0 / mine.len() as f64
+                            };
                             acc
                         })
                         .collect();
@@ -433,8 +446,14 @@ mod tests {
         // 2026-03-07 is a Saturday; 2024-02-29 a Thursday.
         assert_eq!(WEEKDAYS[weekday_of(days_from_civil(2026, 3, 7))], "sat");
         assert_eq!(WEEKDAYS[weekday_of(days_from_civil(2024, 2, 29))], "thu");
-        assert_eq!(parse_date_time("2026-03-07 08:03:12"), Some((days_from_civil(2026, 3, 7), 483.2)));
-        assert_eq!(parse_date_time("2026-03-07T08:03"), Some((days_from_civil(2026, 3, 7), 483.0)));
+        assert_eq!(
+            parse_date_time("2026-03-07 08:03:12"),
+            Some((days_from_civil(2026, 3, 7), 483.2))
+        );
+        assert_eq!(
+            parse_date_time("2026-03-07T08:03"),
+            Some((days_from_civil(2026, 3, 7), 483.0))
+        );
         assert_eq!(parse_date_time("2026-02-30 08:00"), None);
         assert_eq!(parse_date_time("2026-03-07 25:00"), None);
         assert_eq!(parse_date_time("08:00"), None);

@@ -20,7 +20,8 @@ pub fn erlang_b(c: u32, a: f64) -> f64 {
 /// `C = B / (1 - rho (1 - B))` with `B` Erlang B and `rho = a / c`. `None` when the queue is
 /// not stable (`a >= c`): then every arrival eventually waits, without bound.
 pub fn erlang_c(c: u32, a: f64) -> Option<f64> {
-    if !(a < f64::from(c)) {
+    // NaN fails this test too.
+    if a.is_nan() || a >= f64::from(c) {
         return None;
     }
     let b = erlang_b(c, a);

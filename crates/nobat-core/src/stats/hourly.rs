@@ -228,7 +228,7 @@ mod tests {
         assert_eq!(cells[0].counter_minutes, 60.0);
         assert_eq!(cells[1].open_minutes, 30.0);
         assert_eq!(cells[8].open_minutes, 40.0);
-        assert_eq!(cells[9].open_minutes, 40.0);
+        assert_eq!(cells[9].open_minutes, 60.0);
         assert_eq!(cells[10].open_minutes, 0.0);
     }
 }
