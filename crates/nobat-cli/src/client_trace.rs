@@ -163,6 +163,7 @@ impl RecorderFactory for ClientTrace<'_> {
             policy: name.to_string(),
             replication: replication.to_string(),
             pooled,
+            cells: String::with_capacity(64),
         })
     }
 }
@@ -176,16 +177,14 @@ struct PartWriter<'a, 'm> {
     replication: String,
     /// The policy pools every counter: a client without an office waited in the shared queue.
     pooled: bool,
-}
-
-/// A time cell, formatted as in the other CSVs.
-fn time(x: f64) -> String {
-    Num(Some(x)).text()
+    /// The number cells of the row being written (reused).
+    cells: String,
 }
 
 impl PartWriter<'_, '_> {
     /// One row: `office` where the client ended (None: none, or the pooled queue), `called`
     /// the start of its service, `done` when it left, `arrived` whether it reached the office.
+    /// The cells are written into one reused buffer: no allocation per client.
     fn row(
         &mut self,
         client: &Client,
@@ -207,20 +206,40 @@ impl PartWriter<'_, '_> {
         };
         let office_name = office.map_or("", |o| model.offices[o].name.as_str());
         let reached = arrived && (office.is_some() || self.pooled);
-        let cells = [
+        // Numbers go in `cells`, each ending at the recorded offset.
+        let cells = &mut self.cells;
+        cells.clear();
+        let mut ends = [0usize; 5];
+        {
+            use std::fmt::Write as _;
+            let _ = write!(cells, "{}", client.id);
+        }
+        ends[0] = cells.len();
+        let times = [
+            reached.then_some(client.arrived),
+            called,
+            done,
+            reached.then(|| client.travel()),
+        ];
+        for (k, value) in times.iter().enumerate() {
+            Num(*value).write_to(cells);
+            ends[k + 1] = cells.len();
+        }
+        let cell = |k: usize| &cells[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
+        let record = [
             self.policy.as_str(),
             self.replication.as_str(),
-            &client.id.to_string(),
+            cell(0),
             model.services[client.service as usize].name.as_str(),
             zone,
             office_name,
-            &if reached { time(client.arrived) } else { String::new() },
-            &called.map_or(String::new(), time),
-            &done.map_or(String::new(), time),
+            cell(1),
+            cell(2),
+            cell(3),
             outcome,
-            &if reached { time(client.travel()) } else { String::new() },
+            cell(4),
         ];
-        if let Err(e) = out.write_record(cells) {
+        if let Err(e) = out.write_record(record) {
             self.trace.fail(e.to_string());
             self.out = None;
         }

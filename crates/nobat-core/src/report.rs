@@ -22,17 +22,26 @@ pub struct Num(pub Option<f64>);
 impl Num {
     /// The cell's text.
     pub fn text(&self) -> String {
-        match self.0 {
-            Some(x) if x.is_finite() => {
-                let s = format!("{x:.6}");
-                let s = s.trim_end_matches('0').trim_end_matches('.');
-                if s == "-0" {
-                    "0".to_string()
-                } else {
-                    s.to_string()
-                }
-            }
-            _ => String::new(),
+        let mut s = String::new();
+        self.write_to(&mut s);
+        s
+    }
+
+    /// Appends the cell's text to `out`: a writer of many rows reuses one buffer instead of
+    /// allocating a string per cell.
+    pub fn write_to(&self, out: &mut String) {
+        use std::fmt::Write;
+        let Some(x) = self.0.filter(|x| x.is_finite()) else {
+            return;
+        };
+        let start = out.len();
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{x:.6}");
+        let kept = out[start..].trim_end_matches('0').trim_end_matches('.').len();
+        out.truncate(start + kept);
+        if &out[start..] == "-0" {
+            out.truncate(start);
+            out.push('0');
         }
     }
 }
