@@ -94,9 +94,11 @@ impl HourlyRecorder {
 
 impl Recorder for HourlyRecorder {
     #[inline]
-    fn office_arrival(&mut self, t: f64, office: usize, client: &Client) {
+    fn office_arrival(&mut self, _t: f64, office: usize, client: &Client) {
+        // Its arrival, not `t`: a client of the pooled queue is told to an office only when a
+        // counter there calls it.
         if client.created >= self.warmup {
-            self.cells[office * HOURS + hour_of(t)].arrivals += 1;
+            self.cells[office * HOURS + hour_of(client.arrived)].arrivals += 1;
         }
     }
 
