@@ -315,6 +315,28 @@ mod tests {
         assert_eq!(SparseHistogram::new().quantile(0.9), None);
     }
 
+    proptest::proptest! {
+        /// Whatever the values and however they are split between two sparse histograms, the
+        /// merged one reports the dense histogram's quantiles and count.
+        #[test]
+        fn sparse_merges_like_dense(
+            xs in proptest::collection::vec((0.0f64..1e4, 0u8..3), 0..300),
+            q in 0.01f64..=1.0,
+        ) {
+            let (mut dense, mut a, mut b) = (WaitHistogram::new(), SparseHistogram::new(), SparseHistogram::new());
+            for &(x, side) in &xs {
+                // A third of the values at zero, the atom of multi-counter offices.
+                let x = if side == 0 { 0.0 } else { x };
+                dense.record(x);
+                if side == 1 { a.record(x) } else { b.record(x) }
+            }
+            a.merge(&b);
+            proptest::prop_assert_eq!(a.count(), dense.count());
+            proptest::prop_assert_eq!(a.quantile(q), dense.quantile(q));
+            proptest::prop_assert_eq!(a.quantile(1.0), dense.quantile(1.0));
+        }
+    }
+
     #[test]
     fn empty_and_huge_values() {
         assert_eq!(WaitHistogram::new().quantile(0.5), None);
