@@ -124,85 +124,89 @@ fn bucket_point(i: usize) -> f64 {
     lower * 2.0 * GAMMA / (1.0 + GAMMA)
 }
 
-/// The buckets of [`WaitHistogram`] (same bounds, same 1% error) holding only those that were
-/// used, for the many small histograms of `by_hour.csv` (offices × hours of the day): an empty
-/// one takes no heap memory, and one holds a few hundred bytes where waits span a few decades,
-/// instead of 13 KB each. Recording costs a binary search over the used buckets.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SparseHistogram {
+/// The buckets of [`WaitHistogram`] (same bounds, same 1% error) from the lowest to the highest
+/// that was used, for the many small histograms of `by_hour.csv` (offices × hours of the day):
+/// an empty one takes no heap memory, and one whose waits span a few decades a few kilobytes,
+/// instead of 13 KB each. Recording is a direct index, like the dense histogram's; the range
+/// grows when a value falls outside it (at most 1,630 buckets, so growth is bounded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompactHistogram {
     zero: u64,
-    /// `(bucket, count)` of the positive buckets used, sorted by bucket (`Bucket` minus one).
-    counts: Vec<(u16, u64)>,
+    /// The positive bucket (`Bucket` minus one) of `counts[0]`.
+    lowest: usize,
+    /// Counts of the positive buckets `lowest..lowest + counts.len()`.
+    counts: Vec<u64>,
     total: u64,
-    min_positive: Option<f64>,
+    min_positive: f64,
     max: f64,
 }
 
-impl SparseHistogram {
+impl Default for CompactHistogram {
+    fn default() -> Self {
+        CompactHistogram {
+            zero: 0,
+            lowest: 0,
+            counts: Vec::new(),
+            total: 0,
+            min_positive: f64::INFINITY,
+            max: 0.0,
+        }
+    }
+}
+
+impl CompactHistogram {
     /// An empty histogram (no allocation until a positive value is recorded).
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Makes room for positive bucket `i` and returns its slot.
+    fn slot(&mut self, i: usize) -> &mut u64 {
+        if self.counts.is_empty() {
+            self.lowest = i;
+            self.counts.push(0);
+        } else if i < self.lowest {
+            let grow = self.lowest - i;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.lowest = i;
+        } else if i >= self.lowest + self.counts.len() {
+            self.counts.resize(i - self.lowest + 1, 0);
+        }
+        &mut self.counts[i - self.lowest]
+    }
+
     /// Adds `x` (minutes, not negative).
+    #[inline]
     pub fn record(&mut self, x: f64) {
         let Bucket(b) = WaitHistogram::bucket_of(x);
         self.total += 1;
-        self.max = self.max.max(x);
+        if x > self.max {
+            self.max = x;
+        }
         if b == 0 {
             self.zero += 1;
             return;
         }
-        self.min_positive = Some(self.min_positive.map_or(x, |m| m.min(x)));
-        let i = b - 1;
-        match self.counts.binary_search_by_key(&i, |&(k, _)| k) {
-            Ok(at) => self.counts[at].1 += 1,
-            Err(at) => self.counts.insert(at, (i, 1)),
+        if x < self.min_positive {
+            self.min_positive = x;
         }
+        *self.slot(usize::from(b) - 1) += 1;
     }
 
     /// Adds every observation of `other`.
-    pub fn merge(&mut self, other: &SparseHistogram) {
-        if other.total == 0 {
-            return;
+    pub fn merge(&mut self, other: &CompactHistogram) {
+        if !other.counts.is_empty() {
+            // Widen to both ends of `other`'s range first, then add.
+            self.slot(other.lowest);
+            self.slot(other.lowest + other.counts.len() - 1);
+            let at = other.lowest - self.lowest;
+            for (a, b) in self.counts[at..].iter_mut().zip(&other.counts) {
+                *a += b;
+            }
         }
-        let mut merged = Vec::with_capacity(self.counts.len().max(other.counts.len()));
-        let (mut a, mut b) = (self.counts.iter().peekable(), other.counts.iter().peekable());
-        loop {
-            let next = match (a.peek(), b.peek()) {
-                (Some(&&(i, m)), Some(&&(j, n))) if i == j => {
-                    a.next();
-                    b.next();
-                    (i, m + n)
-                }
-                (Some(&&x), Some(&&y)) => {
-                    if x.0 < y.0 {
-                        a.next();
-                        x
-                    } else {
-                        b.next();
-                        y
-                    }
-                }
-                (Some(&&x), None) => {
-                    a.next();
-                    x
-                }
-                (None, Some(&&y)) => {
-                    b.next();
-                    y
-                }
-                (None, None) => break,
-            };
-            merged.push(next);
-        }
-        self.counts = merged;
         self.zero += other.zero;
         self.total += other.total;
-        self.min_positive = match (self.min_positive, other.min_positive) {
-            (Some(x), Some(y)) => Some(x.min(y)),
-            (x, y) => x.or(y),
-        };
+        self.min_positive = self.min_positive.min(other.min_positive);
         self.max = self.max.max(other.max);
     }
 
@@ -222,11 +226,10 @@ impl SparseHistogram {
             return Some(0.0);
         }
         let mut seen = self.zero;
-        let lowest = self.min_positive.unwrap_or(0.0);
-        for &(i, c) in &self.counts {
+        for (k, &c) in self.counts.iter().enumerate() {
             seen += c;
             if seen >= rank {
-                return Some(bucket_point(usize::from(i)).clamp(lowest, self.max));
+                return Some(bucket_point(self.lowest + k).clamp(self.min_positive, self.max));
             }
         }
         Some(self.max)
@@ -289,11 +292,11 @@ mod tests {
         assert_eq!(a, all);
     }
 
-    /// The sparse histogram reports exactly what the dense one does, also after merging.
+    /// The compact histogram reports exactly what the dense one does, also after merging.
     #[test]
-    fn sparse_equals_dense() {
+    fn compact_equals_dense() {
         let mut rng = stream(6, 0, StreamKind::Service);
-        let (mut dense, mut a, mut b) = (WaitHistogram::new(), SparseHistogram::new(), SparseHistogram::new());
+        let (mut dense, mut a, mut b) = (WaitHistogram::new(), CompactHistogram::new(), CompactHistogram::new());
         for i in 0..20_000 {
             let x = if rng.random::<f64>() < 0.2 {
                 0.0
@@ -312,18 +315,18 @@ mod tests {
         for q in [0.1, 0.2, 0.21, 0.5, 0.9, 0.99, 1.0] {
             assert_eq!(a.quantile(q), dense.quantile(q), "q={q}");
         }
-        assert_eq!(SparseHistogram::new().quantile(0.9), None);
+        assert_eq!(CompactHistogram::new().quantile(0.9), None);
     }
 
     proptest::proptest! {
-        /// Whatever the values and however they are split between two sparse histograms, the
+        /// Whatever the values and however they are split between two compact histograms, the
         /// merged one reports the dense histogram's quantiles and count.
         #[test]
-        fn sparse_merges_like_dense(
+        fn compact_merges_like_dense(
             xs in proptest::collection::vec((0.0f64..1e4, 0u8..3), 0..300),
             q in 0.01f64..=1.0,
         ) {
-            let (mut dense, mut a, mut b) = (WaitHistogram::new(), SparseHistogram::new(), SparseHistogram::new());
+            let (mut dense, mut a, mut b) = (WaitHistogram::new(), CompactHistogram::new(), CompactHistogram::new());
             for &(x, side) in &xs {
                 // A third of the values at zero, the atom of multi-counter offices.
                 let x = if side == 0 { 0.0 } else { x };
