@@ -33,10 +33,12 @@ pub fn check(args: &CheckArgs) -> Result<String, CliError> {
         },
     ];
     if let Some(trace) = model.trace.as_deref() {
-        let day0 = trace
-            .first_date
-            .as_ref()
-            .map_or(String::new(), |d| format!(", day 0 = {d} ({})", nobat_core::model::WEEKDAYS[model.calendar.first_day]));
+        let day0 = trace.first_date.as_ref().map_or(String::new(), |d| {
+            format!(
+                ", day 0 = {d} ({})",
+                nobat_core::model::WEEKDAYS[model.calendar.first_day]
+            )
+        });
         lines.push(format!(
             "trace: {} recorded clients replayed from {}{day0}; the rates above are its average day",
             trace.clients.len(),
