@@ -439,6 +439,12 @@ impl Trace {
 mod tests {
     use super::*;
 
+    /// The documented memory per recorded client.
+    #[test]
+    fn a_recorded_client_takes_32_bytes() {
+        assert_eq!(std::mem::size_of::<TraceClient>(), 32);
+    }
+
     #[test]
     fn civil_dates_and_weekdays() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
