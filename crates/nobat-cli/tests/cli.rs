@@ -1534,6 +1534,26 @@ mod observation {
     }
 
     #[test]
+    fn a_failed_run_leaves_no_trace_and_no_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), &GOOD.replace("rate = 0.5", "rate = 3"));
+        let traces = dir.path().join("traces");
+        fs::create_dir(&traces).unwrap();
+        nobat()
+            .arg("run")
+            .arg(&path)
+            .args(["--max-in-system", "40", "--trace"])
+            .arg(traces.join("clients.csv"))
+            .assert()
+            .code(2);
+        assert_eq!(
+            fs::read_dir(&traces).unwrap().count(),
+            0,
+            "a trace or its parts were left"
+        );
+    }
+
+    #[test]
     fn a_trace_that_is_a_folder_is_bad_input() {
         let dir = tempfile::tempdir().unwrap();
         nobat()
