@@ -182,6 +182,11 @@ pub struct RunArgs {
     /// Folder for the CSV reports (created if missing). Without it, only the table is printed.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also write one row per client (every policy and replication, after the warm-up) to this
+    /// CSV file: policy, replication, client, service, zone, office, issued, called, done,
+    /// outcome, travel. Off by default: it grows with the number of clients.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]

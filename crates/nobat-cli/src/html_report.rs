@@ -220,7 +220,7 @@ pub fn render(model: &Model, result: &ExperimentResult, report: &Report, charts:
     let _ = writeln!(
         h,
         "<footer>The numbers behind this page are in the CSV files beside it: summary.csv, comparison.csv, \
-         offices.csv, by_zone.csv, by_service.csv, replications.csv, timeseries.csv. Means are means over \
+         offices.csv, by_zone.csv, by_service.csv, replications.csv, timeseries.csv, by_hour.csv. Means are means over \
          replications with 95% Student-t intervals; percentiles pool the clients of all replications.</footer>"
     );
     page(&model.name, &h)

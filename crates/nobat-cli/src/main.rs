@@ -5,6 +5,7 @@
 
 mod args;
 mod charts;
+mod client_trace;
 mod commands;
 mod error;
 mod html_report;

@@ -77,6 +77,7 @@ mod run {
             ("comparison.csv", "policy,baseline,wait_mean_diff,wait_mean_diff_ci95"),
             ("by_zone.csv", "policy,zone,clients,wait_mean,wait_p90,travel_mean"),
             ("timeseries.csv", "policy,office,time,clock,waiting,busy"),
+            ("by_hour.csv", "policy,office,hour,clock,arrivals,served,wait_mean,wait_mean_ci95,wait_p90,per_hour,counters_open,counters_needed"),
         ];
         for (file, header) in expected {
             assert_eq!(header_of(&out.path().join(file)), header, "{file}");
@@ -218,7 +219,11 @@ mod report {
                 significant += 1;
                 let (lo, hi) = (diff.abs() - half, diff.abs() + half);
                 let word = if diff < 0.0 { "shorter" } else { "longer" };
-                format!("<b>{}</b>: mean wait {:.1} min {word} than nearest, 95% CI {lo:.1}–{hi:.1}.", f[0], diff.abs())
+                format!(
+                    "<b>{}</b>: mean wait {:.1} min {word} than nearest, 95% CI {lo:.1}–{hi:.1}.",
+                    f[0],
+                    diff.abs()
+                )
             } else {
                 format!("<b>{}</b>: no significant difference from nearest", f[0])
             };
@@ -1495,3 +1500,147 @@ mod reproducibility {
 /// `run --shard`, `sweep --shard` and `merge`.
 #[path = "cli/shards.rs"]
 mod shards;
+
+/// `--trace FILE` (one row per client), trace replay and `by_hour.csv` through the CLI.
+mod observation {
+    use super::*;
+
+    /// Sums a column of a CSV file.
+    fn column_sum(path: &Path, name: &str) -> u64 {
+        let mut reader = csv::Reader::from_path(path).unwrap();
+        let i = reader.headers().unwrap().iter().position(|h| h == name).unwrap();
+        reader.records().map(|r| r.unwrap()[i].parse::<u64>().unwrap()).sum()
+    }
+
+    #[test]
+    fn client_trace_has_a_row_per_client_and_ignores_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for threads in ["1", "2"] {
+            let out = dir.path().join(format!("out-{threads}"));
+            let trace = dir.path().join(format!("trace-{threads}/clients.csv"));
+            nobat()
+                .args([
+                    "run",
+                    scenario("patience.toml").to_str().unwrap(),
+                    "--replications",
+                    "3",
+                ])
+                .args(["--threads", threads, "--no-report", "--out"])
+                .arg(&out)
+                .arg("--trace")
+                .arg(&trace)
+                .assert()
+                .success()
+                .stdout(predicates::str::contains("wrote the client trace"));
+            assert_eq!(
+                header_of(&trace),
+                "policy,replication,client,service,zone,office,issued,called,done,outcome,travel"
+            );
+            let mut reader = csv::Reader::from_path(&trace).unwrap();
+            let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+            assert_eq!(rows.len() as u64, column_sum(&out.join("summary.csv"), "arrived"));
+            let served = rows.iter().filter(|r| &r[9] == "served").count() as u64;
+            assert_eq!(served, column_sum(&out.join("summary.csv"), "served"));
+            let abandoned = rows.iter().filter(|r| &r[9] == "abandoned").count() as u64;
+            assert_eq!(abandoned, column_sum(&out.join("summary.csv"), "abandoned"));
+            // Served rows: called is the start of service, done its end, issued <= called <= done.
+            for r in rows.iter().filter(|r| &r[9] == "served") {
+                let (i, c, d): (f64, f64, f64) = (r[6].parse().unwrap(), r[7].parse().unwrap(), r[8].parse().unwrap());
+                assert!(i <= c && c <= d, "{r:?}");
+            }
+            let parts: Vec<_> = fs::read_dir(trace.parent().unwrap()).unwrap().collect();
+            assert_eq!(parts.len(), 1, "part files left beside the trace");
+            files.push(fs::read(&trace).unwrap());
+        }
+        assert_eq!(files[0], files[1], "the trace differs between 1 and 2 threads");
+    }
+
+    #[test]
+    fn a_failed_run_leaves_no_trace_and_no_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(dir.path(), &GOOD.replace("rate = 0.5", "rate = 3"));
+        let traces = dir.path().join("traces");
+        fs::create_dir(&traces).unwrap();
+        nobat()
+            .arg("run")
+            .arg(&path)
+            .args(["--max-in-system", "40", "--trace"])
+            .arg(traces.join("clients.csv"))
+            .assert()
+            .code(2);
+        assert_eq!(
+            fs::read_dir(&traces).unwrap().count(),
+            0,
+            "a trace or its parts were left"
+        );
+    }
+
+    #[test]
+    fn a_trace_that_is_a_folder_is_bad_input() {
+        let dir = tempfile::tempdir().unwrap();
+        nobat()
+            .args([
+                "run",
+                scenario("mm1.toml").to_str().unwrap(),
+                "--replications",
+                "2",
+                "--trace",
+            ])
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("is a folder"));
+    }
+
+    #[test]
+    fn replayed_log_gives_the_same_clients_to_every_policy() {
+        let out = tempfile::tempdir().unwrap();
+        nobat()
+            .args([
+                "run",
+                scenario("trace-replay.toml").to_str().unwrap(),
+                "--replications",
+                "3",
+                "--no-report",
+            ])
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .success();
+        let log_rows = fs::read_to_string(scenarios_dir().join("data/trace-replay.csv"))
+            .unwrap()
+            .lines()
+            .count()
+            - 1;
+        let mut reader = csv::Reader::from_path(out.path().join("replications.csv")).unwrap();
+        let arrived: Vec<u64> = reader.records().map(|r| r.unwrap()[3].parse().unwrap()).collect();
+        assert_eq!(arrived.len(), 6);
+        // The log's clients plus the Poisson backlog of the first morning, the same per replication
+        // under both policies.
+        for r in 0..3 {
+            assert_eq!(arrived[r], arrived[r + 3]);
+            assert!(arrived[r] as usize >= log_rows);
+        }
+        let hours = fs::read_to_string(out.path().join("by_hour.csv")).unwrap();
+        assert!(
+            hours.lines().any(|l| l.starts_with("nearest,Central,9,09:00,")),
+            "{hours}"
+        );
+    }
+
+    #[test]
+    fn a_bad_log_row_names_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("log.csv"), "time,service\n10,s\n11,s\nsoon,s\n").unwrap();
+        let path = write_scenario(dir.path(), &GOOD.replace("rate = 0.5", "trace = \"log.csv\""));
+        nobat()
+            .arg("run")
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(
+                "log.csv, line 4: column `time`: `soon` is neither minutes",
+            ));
+    }
+}

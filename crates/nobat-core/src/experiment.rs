@@ -6,11 +6,14 @@
 //! Replications run in chunks of a few tasks per thread: memory holds one chunk's full
 //! statistics at a time, while each policy keeps per-replication scalars and pooled histograms.
 
-use crate::engine::{run_replication_with, PolicySetup, RunControl, SimulationError};
+use crate::engine::{run_replication_with, PolicySetup, Recorder, RunControl, SimulationError};
 use crate::model::Model;
 use crate::policy::{AllocationPolicy, BookingRule, Information, PolicyKind, Reach};
 use crate::random::replication_seed;
-use crate::stats::{Accumulator, Outcomes, ReplicationStats, TimeSeries, TimeSeriesRecorder, WaitHistogram};
+use crate::stats::{
+    Accumulator, HourlyRecorder, HourlyTotals, Outcomes, ReplicationStats, TimeSeries, TimeSeriesRecorder,
+    WaitHistogram,
+};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -221,6 +224,8 @@ pub struct PolicyResult {
     /// Clients waiting and counters busy over the office day, when [`Observers::time_series`]
     /// asked for it.
     pub time_series: Option<TimeSeries>,
+    /// The hours of the office day per office, when [`Observers::by_hour`] asked for them.
+    pub by_hour: Option<HourlyTotals>,
 }
 
 impl PolicyResult {
@@ -236,6 +241,7 @@ impl PolicyResult {
             travel_hist: WaitHistogram::new(),
             lead_hist: WaitHistogram::new(),
             time_series: None,
+            by_hour: None,
         }
     }
 
@@ -313,9 +319,26 @@ pub struct Observers<'a> {
     /// Record the time series of the office day into [`PolicyResult::time_series`]. Off by
     /// default: it costs a little per queue and counter change.
     pub time_series: bool,
+    /// Record the hours of the office day per office into [`PolicyResult::by_hour`]
+    /// (`by_hour.csv`). Off by default.
+    pub by_hour: bool,
     /// Called with (replications done, total) over all policies after each replication, from
     /// whichever worker thread ran it: e.g. a progress bar.
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+    /// The caller's own recorder for every replication, e.g. a trace of every client written
+    /// to a file: the library stays free of I/O.
+    pub recorders: Option<&'a dyn RecorderFactory>,
+}
+
+/// Makes the caller's own [`Recorder`] for each replication of each policy. Replications run
+/// on several threads at once, each with its own recorder; a caller that writes files keeps
+/// one per replication and puts them together in (policy, replication) order afterwards, so
+/// that its output does not depend on the number of threads.
+pub trait RecorderFactory: Sync {
+    /// The recorder of replication `replication` of policy `policy` (its index in the list
+    /// run, named `name`). It sees every event of that replication, then `finished`, and is
+    /// then dropped.
+    fn open(&self, policy: usize, name: &str, replication: u32) -> Box<dyn Recorder + Send + '_>;
 }
 
 /// Runs every policy for every replication and folds the results.
@@ -356,6 +379,7 @@ pub fn run_experiment_with(
         seed,
         replications,
         observers.time_series,
+        observers.by_hour,
     );
     run_tasks(
         model,
@@ -393,6 +417,8 @@ pub struct Measured {
     pub stats: ReplicationStats,
     /// Its time series of the office day, when recorded.
     pub series: Option<TimeSeriesRecorder>,
+    /// Its hours of the office day per office, when recorded.
+    pub by_hour: Option<HourlyRecorder>,
 }
 
 /// Runs `tasks` on `options.threads` threads (all cores by default), a few per thread at a
@@ -435,19 +461,25 @@ pub fn run_tasks<E: From<SimulationError>>(
         }
         let mut policy = (policies[p].factory)(model);
         let stats = ReplicationStats::new(model);
-        // Two monomorphised loops: without a time series the engine runs exactly as before,
+        // Two monomorphised loops: without observers the engine runs the statistics alone,
         // with nothing extra per event.
-        let measured = if observers.time_series {
-            let mut both = (stats, TimeSeriesRecorder::new(model));
-            run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut both)?;
-            Measured {
-                stats: both.0,
-                series: Some(both.1),
-            }
+        let extras = observers.time_series || observers.by_hour || observers.recorders.is_some();
+        let measured = if extras {
+            let series = observers.time_series.then(|| TimeSeriesRecorder::new(model));
+            let hourly = observers.by_hour.then(|| HourlyRecorder::new(model));
+            let own = observers.recorders.map(|f| f.open(p, &policies[p].name, r));
+            let mut all = (stats, (series, (hourly, own)));
+            run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut all)?;
+            let (stats, (series, (by_hour, _))) = all;
+            Measured { stats, series, by_hour }
         } else {
             let mut stats = stats;
             run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut stats)?;
-            Measured { stats, series: None }
+            Measured {
+                stats,
+                series: None,
+                by_hour: None,
+            }
         };
         if let Some(progress) = observers.progress {
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
@@ -488,19 +520,22 @@ pub struct ExperimentFold {
 
 impl ExperimentFold {
     /// An empty fold for `policies` (names, in order) of `model`, run with base `seed` and
-    /// `replications` per policy; `time_series` when the measurements carry one.
+    /// `replications` per policy; `time_series` and `by_hour` when the measurements carry
+    /// them.
     pub fn new(
         model: &Model,
         policies: impl IntoIterator<Item = String>,
         seed: u64,
         replications: u32,
         time_series: bool,
+        by_hour: bool,
     ) -> Self {
         let results = policies
             .into_iter()
             .map(|name| {
                 let mut result = PolicyResult::new(name, model);
                 result.time_series = time_series.then(|| TimeSeries::new(model));
+                result.by_hour = by_hour.then(|| HourlyTotals::new(model));
                 result
             })
             .collect();
@@ -522,6 +557,9 @@ impl ExperimentFold {
             &measured.stats,
         );
         if let (Some(total), Some(one)) = (result.time_series.as_mut(), measured.series.as_ref()) {
+            total.absorb(one);
+        }
+        if let (Some(total), Some(one)) = (result.by_hour.as_mut(), measured.by_hour.as_ref()) {
             total.absorb(one);
         }
     }

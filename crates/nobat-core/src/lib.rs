@@ -8,7 +8,15 @@
 //! statistics measure waits, travel, sojourns, losses and utilisation. Replications run in parallel with common random numbers so that policies are
 //! compared on the same simulated demand.
 //!
-//! The library does no I/O beyond parsing a scenario string.
+//! Real data comes in as a recorded log replayed client by client instead of sampled arrivals
+//! ([`model::Trace`], `[arrivals] trace`), and as clients already waiting when offices open
+//! ([`model::Backlog`]); besides the reports, a run can record the hours of the office day with
+//! an Erlang C staffing hint ([`experiment::Observers::by_hour`], [`sizing::erlang`]) and hand
+//! every event of every replication to the caller's own recorder
+//! ([`experiment::RecorderFactory`]: the CLI's `--trace` writes one row per client with it).
+//!
+//! The library does no I/O beyond parsing a scenario string (a file a scenario names is read by
+//! a function the caller passes to [`scenario::load_with`]).
 //!
 //! ```
 //! use nobat_core::{scenario, experiment::{run_experiment, NamedPolicy, RunOptions}, report::Report};

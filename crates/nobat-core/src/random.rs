@@ -39,6 +39,10 @@ pub enum StreamKind {
     /// The booking rule's own choices (random tie-breaks), apart from the walk-in policy's so
     /// that policies differing only in their booking rule send the same walk-ins alike.
     BookingChoice = 10,
+    /// The clients waiting at an office's door when it opens (how many, their services,
+    /// requirements and patience): one stream per office ([`office_stream`]), so that the same
+    /// backlog meets every policy whatever order offices opening at the same time are handled in.
+    Backlog = 11,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits, so distinct inputs give distinct seeds.
@@ -60,6 +64,14 @@ pub fn stream(seed: u64, replication: u32, kind: StreamKind) -> SimRng {
     SimRng::seed_from_u64(mix(
         replication_seed(seed, replication) ^ (kind as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93)
     ))
+}
+
+/// The generator for one purpose of one office within one replication: for draws made at
+/// times when several offices act at once, in an order that may differ between policies.
+pub fn office_stream(seed: u64, replication: u32, kind: StreamKind, office: usize) -> SimRng {
+    SimRng::seed_from_u64(mix(replication_seed(seed, replication)
+        ^ (kind as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93)
+        ^ mix(office as u64 + 1)))
 }
 
 #[cfg(test)]

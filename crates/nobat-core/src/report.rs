@@ -10,7 +10,8 @@
 
 use crate::experiment::{ExperimentResult, PolicyResult, ReplicationSummary};
 use crate::model::Model;
-use crate::stats::{mean_and_half_width, weighted_gini};
+use crate::sizing::erlang::counters_for_wait_quantile;
+use crate::stats::{mean_and_half_width, student_t_975, weighted_gini, HOURS};
 use serde::{Serialize, Serializer};
 use std::io;
 
@@ -21,17 +22,26 @@ pub struct Num(pub Option<f64>);
 impl Num {
     /// The cell's text.
     pub fn text(&self) -> String {
-        match self.0 {
-            Some(x) if x.is_finite() => {
-                let s = format!("{x:.6}");
-                let s = s.trim_end_matches('0').trim_end_matches('.');
-                if s == "-0" {
-                    "0".to_string()
-                } else {
-                    s.to_string()
-                }
-            }
-            _ => String::new(),
+        let mut s = String::new();
+        self.write_to(&mut s);
+        s
+    }
+
+    /// Appends the cell's text to `out`: a writer of many rows reuses one buffer instead of
+    /// allocating a string per cell.
+    pub fn write_to(&self, out: &mut String) {
+        use std::fmt::Write;
+        let Some(x) = self.0.filter(|x| x.is_finite()) else {
+            return;
+        };
+        let start = out.len();
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{x:.6}");
+        let kept = out[start..].trim_end_matches('0').trim_end_matches('.').len();
+        out.truncate(start + kept);
+        if &out[start..] == "-0" {
+            out.truncate(start);
+            out.push('0');
         }
     }
 }
@@ -255,6 +265,38 @@ pub struct TimeSeriesRow {
     pub busy: Num,
 }
 
+/// A row of `by_hour.csv`: one per policy, office and hour of the office day in which the
+/// office was open or someone arrived.
+#[derive(Debug, Clone, Serialize)]
+pub struct HourRow {
+    /// The policy's name.
+    pub policy: String,
+    /// The office's name.
+    pub office: String,
+    /// The hour of the day, 0 to 23 (hour 9 is 09:00–10:00 of every day).
+    pub hour: u32,
+    /// The hour's start as a clock, `"09:00"`.
+    pub clock: String,
+    /// Counted clients who arrived at the office in this hour, over all days and replications.
+    pub arrivals: u64,
+    /// Of them, those served.
+    pub served: u64,
+    /// Mean wait of those served (the mean over replications of each replication's mean).
+    pub wait_mean: Num,
+    /// Half-width of its 95% Student-t interval across replications.
+    pub wait_mean_ci95: Num,
+    /// 90th percentile of their waits, pooled over replications.
+    pub wait_p90: Num,
+    /// Clients per hour arriving while the office is open in this hour.
+    pub per_hour: Num,
+    /// Time-average counters open while the office is open in this hour.
+    pub counters_open: Num,
+    /// The fewest counters an M/M/c queue at this hour's arrival rate and mean service time
+    /// needs for its 90th-percentile wait to be within `run.target` (Erlang C); empty without a
+    /// target or without a served client to measure the service time.
+    pub counters_needed: Option<u32>,
+}
+
 /// A time of day as a clock, `"08:15"` (with seconds when it has some).
 pub fn clock(minutes: f64) -> String {
     let seconds = (minutes * 60.0).round() as u64;
@@ -290,6 +332,8 @@ pub struct Report {
     pub by_zone: Vec<ZoneRow>,
     /// `timeseries.csv` (no rows when the run recorded no time series).
     pub timeseries: Vec<TimeSeriesRow>,
+    /// `by_hour.csv` (no rows when the run recorded no hours).
+    pub by_hour: Vec<HourRow>,
 }
 
 impl Report {
@@ -396,7 +440,52 @@ impl Report {
             comparison,
             by_zone,
             timeseries: Self::timeseries_rows(model, result),
+            by_hour: Self::hour_rows(model, result),
         }
+    }
+
+    /// Every hour of every office that was open or received someone, per policy.
+    fn hour_rows(model: &Model, result: &ExperimentResult) -> Vec<HourRow> {
+        let mut rows = Vec::new();
+        for p in &result.policies {
+            let Some(hours) = &p.by_hour else { continue };
+            for (i, office) in model.offices.iter().enumerate() {
+                for h in 0..HOURS {
+                    let c = hours.cell(i, h);
+                    if c.open_minutes == 0.0 && c.arrivals == 0 {
+                        continue;
+                    }
+                    let n = c.wait_means.count();
+                    let ci = c
+                        .wait_means
+                        .variance()
+                        .map(|v| student_t_975(n - 1) * (v / n as f64).sqrt());
+                    let needed = match (model.run.target, c.rate(), c.mean_service()) {
+                        // Open, and nobody came: no counter is needed.
+                        (Some(_), Some(0.0), _) => Some(0),
+                        (Some(target), Some(rate), Some(service)) => {
+                            counters_for_wait_quantile(rate, service, target, 0.9)
+                        }
+                        _ => None,
+                    };
+                    rows.push(HourRow {
+                        policy: p.name.clone(),
+                        office: office.name.clone(),
+                        hour: h as u32,
+                        clock: clock(h as f64 * 60.0),
+                        arrivals: c.arrivals,
+                        served: c.served,
+                        wait_mean: Num(c.wait_means.mean()),
+                        wait_mean_ci95: Num(ci),
+                        wait_p90: Num(c.wait_hist.quantile(0.9)),
+                        per_hour: Num(c.rate().map(|r| r * 60.0)),
+                        counters_open: Num(c.counters_open()),
+                        counters_needed: needed,
+                    });
+                }
+            }
+        }
+        rows
     }
 
     /// Every policy's series over one window, up to the latest end of any replication of any
@@ -492,7 +581,7 @@ impl Report {
     }
 
     /// The report files by name, each with a function writing it as CSV.
-    pub const FILES: [&'static str; 7] = [
+    pub const FILES: [&'static str; 8] = [
         "summary.csv",
         "by_service.csv",
         "offices.csv",
@@ -500,6 +589,7 @@ impl Report {
         "comparison.csv",
         "by_zone.csv",
         "timeseries.csv",
+        "by_hour.csv",
     ];
 
     /// Writes the file named `name` (one of [`Self::FILES`]) as CSV to `out`.
@@ -512,6 +602,7 @@ impl Report {
             "comparison.csv" => write_rows(out, &self.comparison),
             "by_zone.csv" => write_rows(out, &self.by_zone),
             "timeseries.csv" => write_rows(out, &self.timeseries),
+            "by_hour.csv" => write_rows(out, &self.by_hour),
             other => Err(csv::Error::from(io::Error::new(
                 io::ErrorKind::NotFound,
                 format!("no report named {other}"),
@@ -554,6 +645,7 @@ header!(ReplicationRow: policy, replication, seed, arrived, served, abandoned, b
 header!(ComparisonRow: policy, baseline, wait_mean_diff, wait_mean_diff_ci95);
 header!(ZoneRow: policy, zone, clients, wait_mean, wait_p90, travel_mean);
 header!(TimeSeriesRow: policy, office, time, clock, waiting, busy);
+header!(HourRow: policy, office, hour, clock, arrivals, served, wait_mean, wait_mean_ci95, wait_p90, per_hour, counters_open, counters_needed);
 
 #[cfg(test)]
 mod tests {

@@ -63,7 +63,8 @@ fn partials(study: &Study, count: u32, threads: usize, time_series: bool) -> Vec
             let mut writer = PartialWriter::new(Vec::new(), &header).unwrap();
             let observers = Observers {
                 time_series,
-                progress: None,
+                by_hour: time_series,
+                ..Observers::default()
             };
             run_shard(
                 &points,
@@ -97,7 +98,11 @@ proptest! {
                                      threads in 1usize..3, rotate in 0usize..9) {
         let s = study(StudyKind::Run, which, vec![STUDIES[which].1.to_string()], replications);
         let model = &s.points().unwrap()[0].model;
-        let observers = Observers { time_series: true, progress: None };
+        let observers = Observers {
+            time_series: true,
+            by_hour: true,
+            ..Observers::default()
+        };
         let whole = run_experiment_with(model, &NamedPolicy::from_model(model), &s.options(Some(2)),
                                         &RunControl::default(), &observers).unwrap();
         let mut files = partials(&s, count, threads, true);

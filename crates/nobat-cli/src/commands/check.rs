@@ -32,6 +32,29 @@ pub fn check(args: &CheckArgs) -> Result<String, CliError> {
             None => "geography: none (travel is zero)".to_string(),
         },
     ];
+    if let Some(trace) = model.trace.as_deref() {
+        let day0 = trace.first_date.as_ref().map_or(String::new(), |d| {
+            format!(
+                ", day 0 = {d} ({})",
+                nobat_core::model::WEEKDAYS[model.calendar.first_day]
+            )
+        });
+        lines.push(format!(
+            "trace: {} recorded clients replayed from {}{day0}; the rates above are its average day",
+            trace.clients.len(),
+            trace.file
+        ));
+    }
+    if let Some(backlog) = &model.backlog {
+        let mean: f64 = backlog.offices.iter().flatten().map(|c| c.mean()).sum();
+        lines.push(format!(
+            "backlog: {mean:.1} clients on average at the doors at {}",
+            match backlog.days {
+                nobat_core::model::BacklogDays::First => "each office's first opening",
+                nobat_core::model::BacklogDays::AfterClosed => "the first opening and after every closed day",
+            }
+        ));
+    }
     let mut warnings = Vec::new();
     let rows: Vec<Vec<String>> = model
         .offices

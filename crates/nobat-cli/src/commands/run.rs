@@ -3,11 +3,12 @@
 
 use super::shard;
 use crate::args::RunArgs;
+use crate::client_trace::ClientTrace;
 use crate::error::CliError;
 use crate::input::ScenarioFile;
 use crate::progress::Progress;
 use crate::{html_report, input, output, table};
-use nobat_core::experiment::{run_experiment_with, ExperimentResult, NamedPolicy, Observers};
+use nobat_core::experiment::{run_experiment_with, ExperimentResult, NamedPolicy, Observers, RecorderFactory};
 use nobat_core::model::Model;
 use nobat_core::report::{Num, Report, SummaryRow};
 use nobat_core::shard::{Shard, Study, StudyKind};
@@ -18,6 +19,11 @@ use std::path::Path;
 /// `--shard K/N` it runs only that shard's share and writes a partial result instead.
 pub fn run(args: &RunArgs) -> Result<String, CliError> {
     if let Some(shard) = args.shard {
+        if args.trace.is_some() {
+            return Err(CliError::Input(
+                "--trace is not available with --shard: run the study whole to trace every client".into(),
+            ));
+        }
         return run_shard(args, shard);
     }
     let model = input::load_model(&args.scenario, &args.set.set)?;
@@ -26,15 +32,25 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
     let control = args.sim.control();
     let progress = Progress::new(args.report.quiet, "replications");
     let update = |done, total| progress.update(done, total);
+    let trace = args.trace.as_deref().map(|t| ClientTrace::new(&model, t)).transpose()?;
     let observers = Observers {
         // timeseries.csv is one of the files --out writes.
         time_series: args.out.is_some(),
+        by_hour: args.out.is_some(),
         progress: progress.shown().then_some(&update as &(dyn Fn(u64, u64) + Sync)),
+        recorders: trace.as_ref().map(|t| t as &dyn RecorderFactory),
     };
     let result = run_experiment_with(&model, &NamedPolicy::from_model(&model), &options, &control, &observers);
     progress.finish();
     let result = result.map_err(|e| CliError::from_simulation(&args.scenario, e))?;
-    write_run(&model, &result, args.out.as_deref(), with_report)
+    let text = write_run(&model, &result, args.out.as_deref(), with_report)?;
+    Ok(match &trace {
+        Some(trace) => {
+            let file = trace.finish().map_err(CliError::from_output)?;
+            format!("{text}wrote the client trace to {}\n", file.display())
+        }
+        None => text,
+    })
 }
 
 /// `run --shard K/N`: the shard's replications, into `--out`'s partial result.

@@ -49,7 +49,9 @@ pub fn write_partial(
     let update = |done, total| progress.update(done, total);
     let observers = Observers {
         time_series,
+        by_hour: time_series,
         progress: progress.shown().then_some(&update as &(dyn Fn(u64, u64) + Sync)),
+        recorders: None,
     };
     // The simulation runs inside the writer of the file, so that units stream to disk; its
     // error is kept here to give it its own exit code.

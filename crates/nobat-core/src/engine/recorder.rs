@@ -111,3 +111,140 @@ impl<A: Recorder, B: Recorder> Recorder for (A, B) {
         self.1.finished(t);
     }
 }
+
+/// A recorder that may be absent: the optional observers of a run (a time series, the hourly
+/// report, a caller's own trace) ride beside the statistics in one monomorphised loop.
+impl<R: Recorder> Recorder for Option<R> {
+    #[inline]
+    fn client_created(&mut self, t: f64, client: &Client) {
+        if let Some(r) = self {
+            r.client_created(t, client);
+        }
+    }
+    #[inline]
+    fn office_arrival(&mut self, t: f64, office: usize, client: &Client) {
+        if let Some(r) = self {
+            r.office_arrival(t, office, client);
+        }
+    }
+    #[inline]
+    fn queue_changed(&mut self, t: f64, office: usize, waiting: usize) {
+        if let Some(r) = self {
+            r.queue_changed(t, office, waiting);
+        }
+    }
+    #[inline]
+    fn busy_changed(&mut self, t: f64, office: usize, busy: u32) {
+        if let Some(r) = self {
+            r.busy_changed(t, office, busy);
+        }
+    }
+    #[inline]
+    fn counters_changed(&mut self, t: f64, office: usize, open: u32) {
+        if let Some(r) = self {
+            r.counters_changed(t, office, open);
+        }
+    }
+    #[inline]
+    fn departure(&mut self, t: f64, office: usize, client: &Client) {
+        if let Some(r) = self {
+            r.departure(t, office, client);
+        }
+    }
+    #[inline]
+    fn abandoned(&mut self, t: f64, office: Option<usize>, client: &Client) {
+        if let Some(r) = self {
+            r.abandoned(t, office, client);
+        }
+    }
+    #[inline]
+    fn balked(&mut self, t: f64, office: Option<usize>, client: &Client) {
+        if let Some(r) = self {
+            r.balked(t, office, client);
+        }
+    }
+    #[inline]
+    fn blocked(&mut self, t: f64, office: usize, client: &Client) {
+        if let Some(r) = self {
+            r.blocked(t, office, client);
+        }
+    }
+    #[inline]
+    fn turned_away(&mut self, t: f64, office: Option<usize>, client: &Client) {
+        if let Some(r) = self {
+            r.turned_away(t, office, client);
+        }
+    }
+    #[inline]
+    fn booked(&mut self, t: f64, office: usize, client: &Client) {
+        if let Some(r) = self {
+            r.booked(t, office, client);
+        }
+    }
+    #[inline]
+    fn no_show(&mut self, t: f64, office: usize, client: &Client) {
+        if let Some(r) = self {
+            r.no_show(t, office, client);
+        }
+    }
+    fn finished(&mut self, t: f64) {
+        if let Some(r) = self {
+            r.finished(t);
+        }
+    }
+}
+
+/// A recorder chosen at run time (a caller's own, e.g. a client trace written to a file).
+impl<R: Recorder + ?Sized> Recorder for Box<R> {
+    #[inline]
+    fn client_created(&mut self, t: f64, client: &Client) {
+        (**self).client_created(t, client);
+    }
+    #[inline]
+    fn office_arrival(&mut self, t: f64, office: usize, client: &Client) {
+        (**self).office_arrival(t, office, client);
+    }
+    #[inline]
+    fn queue_changed(&mut self, t: f64, office: usize, waiting: usize) {
+        (**self).queue_changed(t, office, waiting);
+    }
+    #[inline]
+    fn busy_changed(&mut self, t: f64, office: usize, busy: u32) {
+        (**self).busy_changed(t, office, busy);
+    }
+    #[inline]
+    fn counters_changed(&mut self, t: f64, office: usize, open: u32) {
+        (**self).counters_changed(t, office, open);
+    }
+    #[inline]
+    fn departure(&mut self, t: f64, office: usize, client: &Client) {
+        (**self).departure(t, office, client);
+    }
+    #[inline]
+    fn abandoned(&mut self, t: f64, office: Option<usize>, client: &Client) {
+        (**self).abandoned(t, office, client);
+    }
+    #[inline]
+    fn balked(&mut self, t: f64, office: Option<usize>, client: &Client) {
+        (**self).balked(t, office, client);
+    }
+    #[inline]
+    fn blocked(&mut self, t: f64, office: usize, client: &Client) {
+        (**self).blocked(t, office, client);
+    }
+    #[inline]
+    fn turned_away(&mut self, t: f64, office: Option<usize>, client: &Client) {
+        (**self).turned_away(t, office, client);
+    }
+    #[inline]
+    fn booked(&mut self, t: f64, office: usize, client: &Client) {
+        (**self).booked(t, office, client);
+    }
+    #[inline]
+    fn no_show(&mut self, t: f64, office: usize, client: &Client) {
+        (**self).no_show(t, office, client);
+    }
+    fn finished(&mut self, t: f64) {
+        (**self).finished(t);
+    }
+}

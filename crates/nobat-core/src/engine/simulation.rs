@@ -11,7 +11,7 @@ use super::slot_book::{FreeSlot, SlotBook};
 use super::{ArrivalClock, EventQueue, Phase, PolicySetup, Recorder, RunControl};
 use crate::model::{AtClose, Model, OnFull, ServeBooked, DAY};
 use crate::policy::{argmin_random_tie, AllocationPolicy, ClientView, Nearest, SlotOffer, SystemView};
-use crate::random::{stream, StreamKind};
+use crate::random::{office_stream, stream, StreamKind};
 use crate::SimRng;
 use rand::Rng;
 use std::collections::VecDeque;
@@ -209,6 +209,10 @@ struct Simulation<'m> {
     booking_rng: SimRng,
     booking_choice_rng: SimRng,
     choice_rng: SimRng,
+    /// Each office's backlog stream (empty without a backlog).
+    backlog_rngs: Vec<SimRng>,
+    /// Whether each office has opened yet (its first opening brings its backlog).
+    opened: Vec<bool>,
     next_id: u64,
     /// This replication's index, for error messages.
     replication: u32,
@@ -353,6 +357,13 @@ impl<'m> Simulation<'m> {
             booking_rng: stream(StreamKind::Booking),
             booking_choice_rng: stream(StreamKind::BookingChoice),
             choice_rng: stream(StreamKind::Choice),
+            backlog_rngs: match model.backlog {
+                Some(_) => (0..n)
+                    .map(|i| office_stream(seed, replication, StreamKind::Backlog, i))
+                    .collect(),
+                None => Vec::new(),
+            },
+            opened: vec![false; n],
             next_id: 0,
             replication,
         }
@@ -365,11 +376,23 @@ impl<'m> Simulation<'m> {
     {
         let model = self.model;
         let horizon = model.run.horizon;
-        let clocks: Vec<ArrivalClock> = model.sources.iter().map(|s| ArrivalClock::new(&s.profile)).collect();
+        // A trace replaces the sources' clocks: its clients arrive as recorded, one event at a
+        // time (the next is scheduled when one arrives), under the pseudo-source `replay`.
+        let trace = model.trace.as_deref();
+        let replay = model.sources.len();
+        let mut next_recorded = 0usize;
+        let clocks: Vec<ArrivalClock> = if trace.is_some() {
+            Vec::new()
+        } else {
+            model.sources.iter().map(|s| ArrivalClock::new(&s.profile)).collect()
+        };
         for (k, clock) in clocks.iter().enumerate() {
             if let Some(t) = clock.next_after(0.0, horizon, &mut self.arrival_rng) {
                 self.events.push(t, Phase::Arrival, k as Payload);
             }
+        }
+        if let Some(first) = trace.and_then(|t| t.clients.first()) {
+            self.events.push(first.time, Phase::Arrival, replay as Payload);
         }
         for office in 0..model.offices.len() {
             let hours = &model.offices[office].hours;
@@ -377,6 +400,10 @@ impl<'m> Simulation<'m> {
             self.open_counters[office] = open;
             self.set_accepting(office, open > 0);
             recorder.counters_changed(0.0, office, open);
+            if open > 0 {
+                self.opening(0.0, office, recorder);
+                self.serve_next(0.0, office, recorder);
+            }
             self.schedule_change(0.0, office);
         }
         let refresh = self.setup.information.refresh;
@@ -394,11 +421,20 @@ impl<'m> Simulation<'m> {
             match phase {
                 Phase::Arrival => {
                     let k = payload as usize;
-                    self.new_client(t, k, policy, recorder)?;
+                    let recorded = match trace {
+                        Some(tr) if k == replay => tr.clients.get(next_recorded),
+                        _ => None,
+                    };
+                    self.new_client(t, k, recorded, policy, recorder)?;
                     if self.slab.len() > control.max_in_system {
                         return Err(self.too_many(t, control.max_in_system));
                     }
-                    if let Some(next) = clocks[k].next_after(t, horizon, &mut self.arrival_rng) {
+                    if let Some(tr) = trace.filter(|_| k == replay) {
+                        next_recorded += 1;
+                        if let Some(next) = tr.clients.get(next_recorded) {
+                            self.events.push(next.time, Phase::Arrival, payload);
+                        }
+                    } else if let Some(next) = clocks[k].next_after(t, horizon, &mut self.arrival_rng) {
                         self.events.push(next, Phase::Arrival, payload);
                     }
                 }
@@ -471,27 +507,51 @@ impl<'m> Simulation<'m> {
 
     /// Creates a client at `t` from source `k` and sends it on its way: to the pool, online, or
     /// to the office its policy (or habit) chooses.
-    fn new_client<P, R>(&mut self, t: f64, k: usize, policy: &mut P, recorder: &mut R) -> Result<(), SimulationError>
+    ///
+    /// A `recorded` client (trace replay) brings its service, its zone or office and perhaps
+    /// its service time; the rest is drawn as for any client. One recorded at an office goes
+    /// straight there, without travel, online channel, booking or policy.
+    fn new_client<P, R>(
+        &mut self,
+        t: f64,
+        k: usize,
+        recorded: Option<&crate::model::TraceClient>,
+        policy: &mut P,
+        recorder: &mut R,
+    ) -> Result<(), SimulationError>
     where
         P: AllocationPolicy + ?Sized,
         R: Recorder,
     {
         let model = self.model;
-        let u: f64 = self.service_rng.random();
-        let service = self
-            .service_cdf
-            .iter()
-            .position(|&c| u < c)
-            .unwrap_or(self.service_cdf.len() - 1);
+        let service = match recorded {
+            Some(r) => usize::from(r.service),
+            None => {
+                let u: f64 = self.service_rng.random();
+                self.service_cdf
+                    .iter()
+                    .position(|&c| u < c)
+                    .unwrap_or(self.service_cdf.len() - 1)
+            }
+        };
         let sv = &model.services[service];
-        let work = sv.duration.sample(&mut self.service_rng);
+        let work = match recorded {
+            Some(r) if !r.duration.is_nan() => r.duration,
+            _ => sv.duration.sample(&mut self.service_rng),
+        };
         let patience = sv
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut self.patience_rng));
-        let origin = model.sources[k].pick_origin(&mut self.origin_rng);
+        let (origin, at_office) = match (recorded, model.trace.as_deref()) {
+            (Some(r), Some(tr)) => (
+                tr.pick_origin(r.zone, &mut self.origin_rng),
+                (r.office != crate::model::NONE).then_some(r.office as usize),
+            ),
+            _ => (model.sources[k].pick_origin(&mut self.origin_rng), None),
+        };
         let point = model.origins[origin].place.sample(&mut self.origin_rng);
-        let online = sv.online_share > 0.0 && self.channel_rng.random::<f64>() < sv.online_share;
+        let online = at_office.is_none() && sv.online_share > 0.0 && self.channel_rng.random::<f64>() < sv.online_share;
         let mut client = Client {
             id: self.next_id,
             service: service as u16,
@@ -511,6 +571,13 @@ impl<'m> Simulation<'m> {
         };
         self.next_id += 1;
         recorder.client_created(t, &client);
+        if let Some(office) = at_office.filter(|_| !self.setup.pooled) {
+            // Recorded at its office: it is there now, whatever the policy. (`pooled`, the
+            // bound, serves it from the shared queue like everyone.)
+            client.office = office as u32;
+            let handle = self.slab.insert(client);
+            return self.arrive(t, handle, policy, recorder);
+        }
         if self.setup.pooled {
             let handle = self.slab.insert(client);
             self.join_pool(t, handle, recorder);
@@ -1056,6 +1123,7 @@ impl<'m> Simulation<'m> {
         let reopens = open == 0 && !at_midnight && o.hours.reopens_today(&model.calendar, t);
         let last_close = open == 0 && !reopens;
         let turn_away = last_close && o.at_close == AtClose::TurnAway;
+        let opens = open > 0 && !self.accepting[office];
         self.set_accepting(office, open > 0);
         self.closed_at[office] = if last_close { t } else { f64::INFINITY };
         // At the day's last closing with `serve`, the counters stay open for those inside.
@@ -1078,6 +1146,9 @@ impl<'m> Simulation<'m> {
             recorder.queue_changed(t, office, 0);
         }
         recorder.counters_changed(t, office, open);
+        if opens {
+            self.opening(t, office, recorder);
+        }
         // ...and the shared queue of `pooled` goes home once every office has closed for the day.
         if turn_away && self.setup.pooled && !self.network_open_today(t) {
             for level in 0..self.pool.len() {
@@ -1092,6 +1163,116 @@ impl<'m> Simulation<'m> {
         }
         self.serve_next(t, office, recorder);
         self.schedule_change(t, office);
+    }
+
+    /// `office` opens at `t`: on its first opening, and with `after-closed` on the first opening
+    /// of a day after a day without any, the clients of its backlog are at the door. They came
+    /// before it opened, so they join its queue (pooled: the shared queue) at `t`, walk-ins of
+    /// the services it offers (in proportion to their shares), and wait from `t`. The caller
+    /// then starts the services it can.
+    fn opening<R: Recorder>(&mut self, t: f64, office: usize, recorder: &mut R) {
+        let first = !self.opened[office];
+        self.opened[office] = true;
+        let model = self.model;
+        let Some(backlog) = model.backlog.as_ref() else {
+            return;
+        };
+        let Some(count) = backlog.offices[office].as_ref() else {
+            return;
+        };
+        if t >= model.run.horizon {
+            return;
+        }
+        let hours = &model.offices[office].hours;
+        let day = (t / DAY).floor();
+        let today = &hours.days[model.calendar.weekday_of_day(day as i64)];
+        // A reopening after a break is not a new day's first opening.
+        let first_of_day = hours.always_open || today.first().is_none_or(|p| p.start >= t - day * DAY);
+        let after_closed = first_of_day && hours.days[model.calendar.weekday_of_day(day as i64 - 1)].is_empty();
+        let applies = first || (backlog.days == crate::model::BacklogDays::AfterClosed && after_closed);
+        if !applies {
+            return;
+        }
+        let offers = &model.offices[office].offers;
+        let offered: f64 = model
+            .services
+            .iter()
+            .zip(offers)
+            .filter(|(_, &o)| o)
+            .map(|(s, _)| s.share)
+            .sum();
+        if offered <= 0.0 {
+            return;
+        }
+        let rng = &mut self.backlog_rngs[office];
+        let n = count.sample(rng);
+        for _ in 0..n {
+            let rng = &mut self.backlog_rngs[office];
+            let mut u = rng.random::<f64>() * offered;
+            let mut service = offers.iter().rposition(|&o| o).unwrap_or(0);
+            for (k, s) in model.services.iter().enumerate() {
+                if !offers[k] {
+                    continue;
+                }
+                if u < s.share {
+                    service = k;
+                    break;
+                }
+                u -= s.share;
+            }
+            let sv = &model.services[service];
+            let work = sv.duration.sample(rng);
+            let patience = sv.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(rng));
+            let origin = model.sources[0].pick_origin(rng);
+            let client = Client {
+                id: self.next_id,
+                service: service as u16,
+                zone: model.origins[origin].zone as u32,
+                office: office as u32,
+                origin: origin as u32,
+                created: t,
+                arrived: t,
+                work,
+                patience,
+                start: f64::NAN,
+                duration: f64::NAN,
+                redirected: false,
+                slot: f64::NAN,
+                left: t,
+                reserved: false,
+            };
+            self.next_id += 1;
+            recorder.client_created(t, &client);
+            if self.setup.pooled {
+                let handle = self.slab.insert(Client {
+                    office: u32::MAX,
+                    ..client
+                });
+                self.pool[sv.level].push_back(handle);
+                self.slab.set_waiting(handle, true);
+                self.pool_waiting += 1;
+                if patience.is_finite() {
+                    self.events.push(t + patience, Phase::Renege, handle);
+                }
+                continue;
+            }
+            recorder.office_arrival(t, office, &client);
+            if self.limited && self.present[office] >= self.capacity[office] {
+                recorder.blocked(t, office, &client);
+                continue;
+            }
+            let handle = self.slab.insert(client);
+            self.present[office] += 1;
+            self.queues[office * self.levels + sv.level + self.walkin_level].push_back(handle);
+            self.slab.set_waiting(handle, true);
+            self.waiting[office] += 1;
+            if patience.is_finite() {
+                self.events.push(t + patience, Phase::Renege, handle);
+            }
+        }
+        if n > 0 && !self.setup.pooled {
+            recorder.queue_changed(t, office, self.waiting[office] as usize);
+        }
     }
 
     /// Pooled mode: serve at once at a free open counter (the fastest office with one, ties at

@@ -79,6 +79,9 @@ impl ArrivalProfile {
                     "give either `rate` (clients per minute) or `schedule`, not both".into(),
                 ))
             }
+            // Only the clients waiting at the doors (an office clearing its backlog), or
+            // recorded clients replayed by the engine instead.
+            (None, None) if a.backlog.is_some() || a.trace.is_some() => Vec::new(),
             (None, None) => {
                 return Err(bad(
                     "arrivals",
@@ -97,7 +100,8 @@ impl ArrivalProfile {
             }
             (None, Some(entries)) => Self::schedule(entries, scale)?,
         };
-        if scale > 0.0 && (pieces.iter().all(|p| p.rate == 0.0) || week.iter().all(|&f| f == 0.0)) {
+        if scale > 0.0 && !pieces.is_empty() && (pieces.iter().all(|p| p.rate == 0.0) || week.iter().all(|&f| f == 0.0))
+        {
             return Err(bad(
                 "arrivals",
                 "every rate or every weekday factor is 0: no client would arrive".into(),

@@ -325,6 +325,9 @@ impl Demand {
                         scale: s.arrivals.scale,
                         days: s.arrivals.days.clone(),
                         process: s.arrivals.process.clone(),
+                        trace: None,
+                        backlog: None,
+                        backlog_days: None,
                     };
                     let profile = ArrivalProfile::from_section(&section, calendar)
                         .map_err(|e| rebase(e, "arrivals", &format!("zone[{i}]")))?;

@@ -2,16 +2,20 @@
 //! fail on user input. Offices, services and policies get dense integer ids (their index).
 
 mod arrivals;
+mod backlog;
 mod booking;
 mod calendar;
 mod geography;
 mod hours;
+mod trace;
 
 pub use arrivals::{ArrivalProfile, RatePiece, DAY};
+pub use backlog::{Backlog, BacklogCount, BacklogDays, MAX_BACKLOG};
 pub use booking::{Booking, ServeBooked, Slot, SlotCalendar};
 pub use calendar::{Calendar, WEEKDAYS};
 pub use geography::{ArrivalSource, Geography, Metric, Origin, Place, Zone};
 pub use hours::{Change, OfficeHours, OpenPiece};
+pub use trace::{Trace, TraceClient, MAX_TRACE_CLIENTS, NONE};
 
 use crate::dist::Dist;
 use crate::policy::PolicySpec;
@@ -144,6 +148,11 @@ pub struct Model {
     pub priority_levels: usize,
     /// The booking system, when some clients book appointments.
     pub booking: Option<Booking>,
+    /// Clients waiting at the offices' doors when they open, when some office has a backlog.
+    pub backlog: Option<Backlog>,
+    /// Recorded clients replayed instead of sampled arrivals (`[arrivals] trace`), shared by
+    /// every copy of the model.
+    pub trace: Option<std::sync::Arc<Trace>>,
 }
 
 /// The most clients one replication may be expected to create (rate times horizon). Beyond it a
@@ -191,19 +200,35 @@ impl Model {
         read: &dyn Fn(&str) -> Result<String, String>,
     ) -> Result<Model, ScenarioError> {
         let run = Self::run_settings(s)?;
-        let calendar = Calendar {
+        let mut calendar = Calendar {
             first_day: match &s.calendar.first_day {
                 None => 0,
                 Some(d) => calendar::weekday(d, "calendar.first_day")?,
             },
         };
-        let demand = Demand::from_scenario(s, calendar, read)?;
+        let mut demand = Demand::from_scenario(s, calendar, read)?;
+        let backlog = Backlog::from_scenario(s)?;
+        let trace = match &s.arrivals.trace {
+            None => None,
+            Some(file) => {
+                let trace = Self::trace(s, file, read, &demand)?;
+                if let Some(w) = trace.1 {
+                    calendar.first_day = w;
+                }
+                // `nobat check` reports the load of the trace's average day.
+                if let Some(source) = demand.sources.first_mut() {
+                    source.profile = trace.0.profile(run.horizon, calendar);
+                }
+                Some(std::sync::Arc::new(trace.0))
+            }
+        };
         let counted: f64 = demand
             .sources
             .iter()
             .map(|src| src.profile.expected_arrivals(run.horizon) - src.profile.expected_arrivals(run.warmup))
             .sum();
-        if counted <= 0.0 {
+        // A backlog alone (arrivals scaled to 0) is a run of its own: an office clearing its queue.
+        if counted <= 0.0 && backlog.is_none() {
             return Err(ScenarioError::at(
                 "run.horizon",
                 format!(
@@ -262,12 +287,69 @@ impl Model {
             calendar,
             priority_levels: services_levels,
             booking: None,
+            backlog,
+            trace,
         };
         let mean_service: Vec<f64> = (0..model.offices.len())
             .map(|i| model.office_mean_service(i) / model.offices[i].speed)
             .collect();
         model.booking = Booking::from_scenario(s, &model.services, &model.offices, &mean_service)?;
         model.check_pooled()
+    }
+
+    /// Reads `[arrivals] trace`: refuses the keys that describe sampled arrivals beside it.
+    fn trace(
+        s: &Scenario,
+        file: &str,
+        read: &dyn Fn(&str) -> Result<String, String>,
+        demand: &Demand,
+    ) -> Result<(Trace, Option<usize>), ScenarioError> {
+        let a = &s.arrivals;
+        let sampled = [
+            ("rate", a.rate.is_some()),
+            ("schedule", a.schedule.is_some()),
+            ("scale", a.scale.is_some()),
+            ("days", a.days.is_some()),
+            ("process", a.process.is_some()),
+        ];
+        if let Some((key, _)) = sampled.iter().find(|(_, set)| *set) {
+            return Err(ScenarioError::at(
+                format!("arrivals.{key}"),
+                "describes sampled arrivals; with `trace` the recorded clients arrive instead: drop one of them",
+            ));
+        }
+        if let Some(i) = s.zones.iter().position(|z| z.rate.is_some() || z.schedule.is_some()) {
+            return Err(ScenarioError::at(
+                format!("zone[{i}].rate"),
+                "a zone's own arrivals are sampled; with `[arrivals] trace` the recorded clients arrive instead",
+            ));
+        }
+        let text = read(file).map_err(|e| ScenarioError::at("arrivals.trace", e))?;
+        let weights: Vec<(usize, f64)> = demand
+            .sources
+            .first()
+            .map(|src| {
+                let mut before = 0.0;
+                src.origins
+                    .iter()
+                    .zip(&src.origin_cdf)
+                    .map(|(&o, &c)| {
+                        let w = c - before;
+                        before = c;
+                        (o, w)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Trace::read(
+            s,
+            file,
+            &text,
+            &demand.zones,
+            demand.geography.is_some(),
+            &demand.origins,
+            &weights,
+        )
     }
 
     /// `pooled` pools always-open counters that offer every service: refuse it elsewhere.

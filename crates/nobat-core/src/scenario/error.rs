@@ -123,6 +123,9 @@ fn plain_types(message: &str) -> String {
         out.replace_range(i.., "expected a table");
     }
     out = out.replace("invalid type: map", "invalid type: a table");
+    if out.starts_with("data did not match any variant of untagged enum BacklogSpec") {
+        out = "expected a whole number of clients or a distribution such as `{ dist = \"poisson\", mean = 12 }`".into();
+    }
     if out.starts_with("data did not match any variant of untagged enum Hours") {
         out = "expected opening hours: a string such as \"08:00-14:00\" or a table by weekday such as { default = \"08:00-14:00\", fri = \"closed\" }".into();
     }

@@ -102,6 +102,25 @@ pub struct ArrivalsSection {
     /// `"poisson"` (default) or `"regular"`: clients evenly spaced in expected arrivals, with
     /// no randomness (one every `1/rate` minutes at a constant rate).
     pub process: Option<String>,
+    /// Recorded clients to replay instead of sampling arrivals: a CSV file, relative to the
+    /// scenario's folder (see [`crate::model::Trace`]).
+    pub trace: Option<String>,
+    /// Clients waiting at every office's door when it opens (each office may set its own).
+    pub backlog: Option<BacklogSpec>,
+    /// At which openings the backlog is there: `"first"` (default, the run's first opening) or
+    /// `"after-closed"` (also the first opening after a day without any).
+    pub backlog_days: Option<String>,
+}
+
+/// A backlog as written: a whole number of clients, or a distribution of the count
+/// (`{ dist = "poisson", mean = 12 }`, or any duration family, rounded).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum BacklogSpec {
+    /// Always this many clients.
+    Count(u32),
+    /// A random count.
+    Dist(DistSpec),
 }
 
 /// One piece of a daily arrival schedule: clients per hour between two clock times.
@@ -208,6 +227,8 @@ pub struct OfficeSection {
     pub is_virtual: Option<bool>,
     /// This office's slot calendar, overriding `[booking] slots` key by key.
     pub slots: Option<SlotSection>,
+    /// Clients already waiting when it opens (overrides `[arrivals] backlog`).
+    pub backlog: Option<BacklogSpec>,
 }
 
 /// Opening hours: one string for every day, or a table by weekday.

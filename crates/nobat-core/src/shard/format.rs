@@ -9,12 +9,14 @@
 //!    `study` (the verb, the scenario's name, text and named files, the `--set` arguments, the
 //!    `--seed` and `--replications` given: everything the merge needs to rebuild the scenario),
 //!    `shard` (`index`, `count`), `total_units` (of the whole study), `units` (in this file) and
-//!    `time_series` (whether units carry one);
+//!    `time_series` (whether units carry their office-day recorders: the time series and the
+//!    hours of the office day);
 //! 2. `units` **unit records**, a map each ([`UnitRecord`]), in increasing unit order:
 //!    `unit` (its number in the study's flat list), `point`, `task` (`policy`, `replication`)
 //!    and `measured`: the replication's statistics as the engine left them — counts, sums
 //!    about a shift (see [`crate::stats::Accumulator`]), histograms as their non-empty buckets
-//!    ([`crate::stats::SparseHistogram`]) — and its time series when recorded.
+//!    ([`crate::stats::SparseHistogram`]) — and its time series and hours of the office day
+//!    (`by_hour`) when recorded.
 //!
 //! Field names are the Rust field names; a reader checks `format` and `format_version` before
 //! anything else, so a file of another version is refused with both versions named. Any change

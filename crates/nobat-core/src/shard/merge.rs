@@ -104,7 +104,14 @@ pub fn merge<R: Read>(mut partials: Vec<PartialReader<R>>) -> Result<Merged, Sha
     for (i, point) in points.iter().enumerate() {
         let (replications, seed) = options.resolve(&point.model);
         let names = point.model.policies.iter().map(|p| p.name.clone());
-        let mut fold = ExperimentFold::new(&point.model, names, seed, replications, header.time_series);
+        let mut fold = ExperimentFold::new(
+            &point.model,
+            names,
+            seed,
+            replications,
+            header.time_series,
+            header.time_series,
+        );
         for (unit, task) in plan.tasks(i, Shard::WHOLE) {
             // Round-robin: unit u is the next unit of shard u mod N.
             let reader = &mut partials[(unit % count) as usize];

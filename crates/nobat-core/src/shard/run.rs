@@ -46,7 +46,8 @@ pub fn plan_of(points: &[PointModel], options: &RunOptions) -> Plan {
 /// Runs the units of `points` that `shard` owns (see [`Plan`]) under `control`, each with the
 /// seeds of a whole run, and writes them in unit order to `out`, which must have been started
 /// with the header of this shard. `observers.progress` counts this shard's units; with
-/// `observers.time_series` every unit carries its time series.
+/// `observers.time_series` every unit carries its time series and its hours of the office day
+/// (the merged reports are those of `run --out`, which writes both).
 pub fn run_shard<W: Write>(
     points: &[PointModel],
     shard: Shard,
@@ -68,7 +69,9 @@ pub fn run_shard<W: Write>(
         };
         let inner = Observers {
             time_series: observers.time_series,
+            by_hour: observers.time_series,
             progress: Some(&progress),
+            recorders: None,
         };
         let policies = NamedPolicy::from_model(&point.model);
         let mut next = numbered.iter();

@@ -20,6 +20,7 @@
 //! The result is one [`SizingRow`] per step (`sizing.csv`); the last row that meets the target is
 //! the answer.
 
+pub mod erlang;
 pub mod measure;
 pub mod search;
 pub mod sites;

@@ -7,13 +7,15 @@ mod accumulator;
 mod booking;
 mod fairness;
 mod histogram;
+mod hourly;
 mod interval;
 mod timeseries;
 
 pub use accumulator::Accumulator;
 pub use booking::{BookingStats, OfficeBookingStats};
 pub use fairness::weighted_gini;
-pub use histogram::{SparseHistogram, WaitHistogram};
+pub use histogram::{CompactHistogram, SparseHistogram, WaitHistogram};
+pub use hourly::{HourCell, HourTotals, HourlyRecorder, HourlyTotals, HOURS};
 pub use interval::{mean_and_half_width, student_t_975};
 pub use timeseries::{DayBins, Sample, TimeSeries, TimeSeriesRecorder};
 

@@ -356,9 +356,9 @@ pub mod check {
     /// Each check accepts when the theoretical value lies within the 99.9% Student-t interval
     /// of the estimate across replications, so it raises a false alarm with probability 0.001
     /// when the simulator is right. The test files (`validation.rs`, `limits.rs`, `appointments.rs`,
-    /// `sizing.rs`) make [`CHECKS`] such checks together; by Bonferroni's inequality the
-    /// probability that any of them fails by chance is at most `CHECKS * ALPHA` = 3.8%, whatever
-    /// their correlation.
+    /// `sizing.rs`, `backlog.rs`, `by_hour.rs`) make [`CHECKS`] such checks together; by
+    /// Bonferroni's inequality the probability that any of them fails by chance is at most
+    /// `CHECKS * ALPHA` = 4.0%, whatever their correlation.
     /// (The seeds are fixed, so a given build passes or fails deterministically; this bounds
     /// the chance that a correct simulator was unlucky with these seeds, and the margin stays
     /// meaningful if a seed is changed.)
@@ -394,6 +394,10 @@ pub mod check {
     pub const NO_SHOW: usize = 1;
     /// `sizing.rs`: the mean wait at each of the 4 points of an `arrivals.scale` sweep of M/M/1.
     pub const SWEEP_MM1: usize = 4;
+    /// `backlog.rs`: the mean wait of a backlog cleared by exponential counters.
+    pub const BACKLOG: usize = 1;
+    /// `by_hour.rs`: one hour's mean wait in `by_hour.csv` against Erlang C.
+    pub const BY_HOUR: usize = 1;
     /// How many statistical checks the test files make, in all.
     pub const CHECKS: usize = NO_SHOW
         + MM1
@@ -409,7 +413,9 @@ pub mod check {
         + ERLANG_B
         + COBHAM
         + OVERFLOW
-        + SWEEP_MM1;
+        + SWEEP_MM1
+        + BACKLOG
+        + BY_HOUR;
 
     /// A mean across replications with its 95% and 99.9% Student-t half-widths.
     #[derive(Debug, Clone, Copy)]
