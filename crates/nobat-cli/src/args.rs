@@ -64,6 +64,7 @@ impl SimArgs {
             replications: self.replications,
             seed: self.seed,
             threads: self.threads.map(|t| t as usize),
+            precision: None,
         }
     }
 
@@ -106,6 +107,50 @@ pub enum SearchKind {
     Greedy,
     /// Every set of sites, cheapest first (offices), or one office's counters.
     Exact,
+}
+
+/// `--precision` and `--max-replications`, for the verbs that report a mean wait per policy.
+#[derive(Debug, Args)]
+pub struct PrecisionArgs {
+    /// Add replications until the 95% confidence interval of the mean wait is this tight for
+    /// every policy, relative to the mean: 0.02 asks for `wait_mean_ci95 <= 0.02 · wait_mean`.
+    /// Starts with the scenario's (or --replications) replications, at least 5.
+    #[arg(long, value_name = "R")]
+    pub precision: Option<f64>,
+    /// With --precision: the most replications per policy.
+    #[arg(long, value_name = "N", requires = "precision",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_replications: Option<u32>,
+}
+
+impl PrecisionArgs {
+    /// `options` with the precision request of these flags, checked: R a number above 0, and a
+    /// cap no lower than the replications asked for.
+    pub fn apply(
+        &self,
+        mut options: nobat_core::experiment::RunOptions,
+    ) -> Result<nobat_core::experiment::RunOptions, crate::error::CliError> {
+        use nobat_core::experiment::Precision;
+        let Some(relative) = self.precision else {
+            return Ok(options);
+        };
+        if !(relative.is_finite() && relative > 0.0) {
+            return Err(crate::error::CliError::Input(format!(
+                "--precision must be a number above 0 (the relative half-width of the 95% interval of the mean wait, e.g. 0.02), got {relative}"
+            )));
+        }
+        let max_replications = self.max_replications.unwrap_or(Precision::DEFAULT_MAX_REPLICATIONS);
+        if let Some(r) = options.replications.filter(|&r| r > max_replications) {
+            return Err(crate::error::CliError::Input(format!(
+                "--max-replications {max_replications} is below --replications {r}: the cap must allow the replications to start with"
+            )));
+        }
+        options.precision = Some(Precision {
+            relative,
+            max_replications,
+        });
+        Ok(options)
+    }
 }
 
 /// `nobat size`.
@@ -158,6 +203,8 @@ pub struct SweepArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub precision: PrecisionArgs,
     /// `KEY=FROM:TO:STEP` or `KEY=a,b,c` sweeps KEY (two or more make a grid, the first varying
     /// slowest); `KEY=VALUE` fixes KEY at every point. Keys as for `run --set`.
     #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
@@ -176,6 +223,8 @@ pub struct RunArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub precision: PrecisionArgs,
     #[command(flatten)]
     pub set: SetArgs,
     #[command(flatten)]

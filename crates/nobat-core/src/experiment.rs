@@ -10,7 +10,9 @@ use crate::engine::{run_replication_with, PolicySetup, RunControl, SimulationErr
 use crate::model::Model;
 use crate::policy::{AllocationPolicy, BookingRule, Information, PolicyKind, Reach};
 use crate::random::replication_seed;
-use crate::stats::{Accumulator, Outcomes, ReplicationStats, TimeSeries, TimeSeriesRecorder, WaitHistogram};
+use crate::stats::{
+    mean_and_half_width, Accumulator, Mser, Outcomes, ReplicationStats, TimeSeries, TimeSeriesRecorder, WaitHistogram,
+};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -96,6 +98,105 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     pub threads: Option<usize>,
+    /// Add replications until the mean wait is this precise (default: run exactly
+    /// `replications`).
+    pub precision: Option<Precision>,
+}
+
+/// "Run until the confidence interval is this tight": replications are added in batches until
+/// the half-width of the 95% Student-t interval of the mean wait is at most `relative` times
+/// the mean, for every policy, or `max_replications` are reached.
+///
+/// The run starts with the requested replications, at least [`Precision::MIN_REPLICATIONS`]
+/// (and at most the cap). After each batch, the replications each policy still needs are
+/// estimated as `n · (h / (relative · mean))²` (the half-width shrinks as `1/√n`), and the next
+/// batch brings the count to the largest such estimate, but at least 20% (and 2) more and at
+/// most twice as many, within the cap. Replication `r` always has the same seeds, and the
+/// batches depend only on the results of the replications before them, so the outcome depends
+/// only on the seed and the request, never on the number of threads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Precision {
+    /// The largest acceptable `wait_mean_ci95 / wait_mean`, e.g. 0.02.
+    pub relative: f64,
+    /// The most replications per policy.
+    pub max_replications: u32,
+}
+
+impl Precision {
+    /// Fewer replications give an interval too unreliable to stop on.
+    pub const MIN_REPLICATIONS: u32 = 5;
+
+    /// The default cap of replications per policy.
+    pub const DEFAULT_MAX_REPLICATIONS: u32 = 200;
+
+    /// The replications to run first, given those requested.
+    pub fn first_batch(&self, requested: u32) -> u32 {
+        requested.max(Self::MIN_REPLICATIONS).min(self.max_replications.max(1))
+    }
+
+    /// Whether one policy's mean wait over its replications is as precise as asked: its 95%
+    /// half-width is at most `relative` times its mean. A policy whose every client was served
+    /// at once (every mean 0) is exact; one without a mean in two replications is not yet.
+    pub fn met_by(&self, replication_means: &[f64]) -> bool {
+        match mean_and_half_width(replication_means) {
+            (Some(mean), Some(h)) => h <= self.relative * mean.abs(),
+            _ => false,
+        }
+    }
+
+    /// After `n` replications whose per-policy mean waits are `means`: `None` when every
+    /// policy meets the request, else the replications to reach next (more than `n` unless
+    /// the cap is reached: then `n`).
+    pub fn next(&self, n: u32, means: &[Vec<f64>]) -> Option<u32> {
+        if means.iter().all(|m| self.met_by(m)) {
+            return None;
+        }
+        let needed = means
+            .iter()
+            .map(|m| match mean_and_half_width(m) {
+                (Some(mean), Some(h)) if mean.abs() > 0.0 => {
+                    let ratio = h / (self.relative * mean.abs());
+                    (f64::from(n) * ratio * ratio).ceil().min(f64::from(u32::MAX)) as u32
+                }
+                _ => n.saturating_mul(2),
+            })
+            .max()
+            .unwrap_or(n);
+        let least = n.saturating_add((n / 5).max(2));
+        let most = n.saturating_mul(2).max(least);
+        Some(needed.clamp(least, most).min(self.max_replications).max(n))
+    }
+}
+
+/// How a run with a [`Precision`] request ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PrecisionOutcome {
+    /// What was asked.
+    pub request: Precision,
+    /// Whether every policy met it (`false`: the cap was reached first).
+    pub met: bool,
+}
+
+/// The warm-up of replication `r`: the scenario's, or, with `warmup = "auto"`, the one MSER-5
+/// chooses (see [`Mser`]) on a pilot run of the same replication — same seed, same policy,
+/// nothing counted — whose statistics are then thrown away. The replication itself is then
+/// run again from the start, counting from the chosen time: so nothing measured before the
+/// warm-up leaks into the results, at the cost of simulating each replication twice.
+pub fn replication_warmup(
+    model: &Model,
+    replication: u32,
+    seed: u64,
+    setup: &PolicySetup,
+    control: &RunControl,
+    policy: &NamedPolicy,
+) -> Result<f64, SimulationError> {
+    if !model.run.auto_warmup {
+        return Ok(model.run.warmup);
+    }
+    let mut pilot = Mser::new();
+    let mut instance = (policy.factory)(model);
+    run_replication_with(model, replication, seed, setup, control, &mut instance, &mut pilot)?;
+    Ok(pilot.warmup())
 }
 
 /// The scalars of one replication that reports need per replication.
@@ -123,6 +224,9 @@ pub struct ReplicationSummary {
     pub sla_share: Option<f64>,
     /// Last service completion (minutes).
     pub last_departure: f64,
+    /// Clients created before this time were not counted: the scenario's warm-up, or the one
+    /// chosen for this replication with `warmup = "auto"` (minutes).
+    pub warmup: f64,
     /// Mean wait per office (by id).
     pub office_wait_mean: Vec<Option<f64>>,
     /// Utilisation per office (by id).
@@ -241,6 +345,7 @@ impl PolicyResult {
             utilization: s.utilization(),
             sla_share: s.sla_share(),
             last_departure: s.last_departure,
+            warmup: s.warmup(),
             office_wait_mean: s.offices.iter().map(|o| o.wait.mean()).collect(),
             office_utilization: (0..s.offices.len()).map(|i| s.office_utilization(i)).collect(),
             service_wait_mean: s.services.iter().map(|v| v.wait.mean()).collect(),
@@ -289,6 +394,8 @@ pub struct ExperimentResult {
     pub replications: u32,
     /// Per policy; the first is the baseline.
     pub policies: Vec<PolicyResult>,
+    /// With a precision request: what was asked and whether it was met.
+    pub precision: Option<PrecisionOutcome>,
 }
 
 /// Full statistics in memory at once, per worker thread: enough to keep every thread busy
@@ -348,54 +455,82 @@ pub fn run_experiment_with(
                 result
             })
             .collect();
-        let total = u64::from(replications) * policies.len() as u64;
+        let mut target = match options.precision {
+            Some(p) => p.first_batch(replications),
+            None => replications,
+        };
+        let total = AtomicU64::new(u64::from(target) * policies.len() as u64);
         let done = AtomicU64::new(0);
         let mut first = 0;
-        while first < replications {
-            let per_chunk = (TASKS_PER_THREAD * rayon::current_num_threads() / policies.len().max(1)).max(1);
-            let last = (first + per_chunk as u32).min(replications);
-            let tasks: Vec<(usize, u32)> = (0..policies.len())
-                .flat_map(|p| (first..last).map(move |r| (p, r)))
-                .collect();
-            type Measured = (ReplicationStats, Option<TimeSeriesRecorder>);
-            let chunk: Vec<Result<Measured, SimulationError>> = tasks
-                .par_iter()
-                .map(|&(p, r)| {
-                    if control.interrupted() {
-                        return Err(SimulationError::Interrupted);
+        let mut met = None;
+        loop {
+            while first < target {
+                let per_chunk = (TASKS_PER_THREAD * rayon::current_num_threads() / policies.len().max(1)).max(1);
+                let last = (first + per_chunk as u32).min(target);
+                let tasks: Vec<(usize, u32)> = (0..policies.len())
+                    .flat_map(|p| (first..last).map(move |r| (p, r)))
+                    .collect();
+                type Measured = (ReplicationStats, Option<TimeSeriesRecorder>);
+                let chunk: Vec<Result<Measured, SimulationError>> = tasks
+                    .par_iter()
+                    .map(|&(p, r)| {
+                        if control.interrupted() {
+                            return Err(SimulationError::Interrupted);
+                        }
+                        let warmup = replication_warmup(model, r, seed, &setups[p], control, &policies[p])?;
+                        let mut policy = (policies[p].factory)(model);
+                        let stats = ReplicationStats::with_warmup(model, warmup);
+                        // Two monomorphised loops: without a time series the engine runs exactly
+                        // as before, with nothing extra per event.
+                        let measured = if observers.time_series {
+                            let mut both = (stats, TimeSeriesRecorder::new(model));
+                            run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut both)?;
+                            (both.0, Some(both.1))
+                        } else {
+                            let mut stats = stats;
+                            run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut stats)?;
+                            (stats, None)
+                        };
+                        if let Some(progress) = observers.progress {
+                            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total.load(Ordering::Relaxed));
+                        }
+                        Ok(measured)
+                    })
+                    .collect();
+                for (&(p, r), measured) in tasks.iter().zip(chunk) {
+                    let (stats, series) = measured?;
+                    results[p].absorb(r, replication_seed(seed, r), &stats);
+                    if let (Some(total), Some(one)) = (results[p].time_series.as_mut(), series.as_ref()) {
+                        total.absorb(one);
                     }
-                    let mut policy = (policies[p].factory)(model);
-                    let stats = ReplicationStats::new(model);
-                    // Two monomorphised loops: without a time series the engine runs exactly
-                    // as before, with nothing extra per event.
-                    let measured = if observers.time_series {
-                        let mut both = (stats, TimeSeriesRecorder::new(model));
-                        run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut both)?;
-                        (both.0, Some(both.1))
-                    } else {
-                        let mut stats = stats;
-                        run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut stats)?;
-                        (stats, None)
-                    };
-                    if let Some(progress) = observers.progress {
-                        progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                    }
-                    Ok(measured)
-                })
+                }
+                first = last;
+            }
+            let Some(precision) = options.precision else { break };
+            let means: Vec<Vec<f64>> = results
+                .iter()
+                .map(|p| p.replications.iter().filter_map(|r| r.wait_mean).collect())
                 .collect();
-            for (&(p, r), measured) in tasks.iter().zip(chunk) {
-                let (stats, series) = measured?;
-                results[p].absorb(r, replication_seed(seed, r), &stats);
-                if let (Some(total), Some(one)) = (results[p].time_series.as_mut(), series.as_ref()) {
-                    total.absorb(one);
+            match precision.next(target, &means) {
+                None => {
+                    met = Some(PrecisionOutcome { request: precision, met: true });
+                    break;
+                }
+                Some(next) if next <= target => {
+                    met = Some(PrecisionOutcome { request: precision, met: false });
+                    break;
+                }
+                Some(next) => {
+                    target = next;
+                    total.store(u64::from(target) * policies.len() as u64, Ordering::Relaxed);
                 }
             }
-            first = last;
         }
         Ok(ExperimentResult {
             seed,
-            replications,
+            replications: target,
             policies: results,
+            precision: met,
         })
     };
     match options.threads {

@@ -10,7 +10,7 @@ use nobat_core::report::{Num, Report, SummaryRow};
 /// Runs the scenario of `args`, writes the reports, and returns the text to print.
 pub fn run(args: &RunArgs) -> Result<String, CliError> {
     let model = input::load_model(&args.scenario, &args.set.set)?;
-    let options = args.sim.options();
+    let options = args.precision.apply(args.sim.options())?;
     let with_report = args.report.wanted(args.out.as_deref())?;
     let control = args.sim.control();
     let progress = Progress::new(args.report.quiet, "replications");
@@ -46,12 +46,34 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
         None => "(no --out DIR given: no CSV written)".to_string(),
     };
     Ok(format!(
-        "{} — {} replications per policy, seed {}\n{}{written}\n",
+        "{} — {} replications per policy, seed {}{}\n{}{written}\n",
         model.name,
         result.replications,
         result.seed,
+        precision_note(&result),
         summary_table(&report)
     ))
+}
+
+/// What became of a `--precision` request, for the line above the table; and, with
+/// `warmup = "auto"`, the warm-ups chosen.
+fn precision_note(result: &nobat_core::experiment::ExperimentResult) -> String {
+    let mut note = String::new();
+    if let Some(p) = result.precision {
+        note.push_str(&if p.met {
+            format!(
+                "; precision {} met (95% CI of the mean wait within {}% of it for every policy)",
+                p.request.relative,
+                p.request.relative * 100.0
+            )
+        } else {
+            format!(
+                "; precision {} NOT met within --max-replications {} (see precision_met in summary.csv)",
+                p.request.relative, p.request.max_replications
+            )
+        });
+    }
+    note
 }
 
 fn summary_table(report: &Report) -> String {

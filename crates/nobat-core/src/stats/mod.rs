@@ -8,6 +8,7 @@ mod booking;
 mod fairness;
 mod histogram;
 mod interval;
+mod mser;
 mod timeseries;
 
 pub use accumulator::Accumulator;
@@ -15,6 +16,7 @@ pub use booking::{BookingStats, OfficeBookingStats};
 pub use fairness::weighted_gini;
 pub use histogram::WaitHistogram;
 pub use interval::{mean_and_half_width, student_t_975};
+pub use mser::Mser;
 pub use timeseries::{DayBins, Sample, TimeSeries, TimeSeriesRecorder};
 
 mod replication;
