@@ -9,7 +9,7 @@
 use crate::engine::{run_replication_with, PolicySetup, RunControl, SimulationError};
 use crate::model::Model;
 use crate::policy::{AllocationPolicy, BookingRule, Information, PolicyKind, Reach};
-use crate::random::replication_seed;
+use crate::random::{pilot_seed, replication_seed};
 use crate::stats::{
     mean_and_half_width, Accumulator, Mser, Outcomes, ReplicationStats, TimeSeries, TimeSeriesRecorder, WaitHistogram,
 };
@@ -177,11 +177,18 @@ pub struct PrecisionOutcome {
     pub met: bool,
 }
 
-/// The warm-up of replication `r`: the scenario's, or, with `warmup = "auto"`, the one MSER-5
-/// chooses (see [`Mser`]) on a pilot run of the same replication — same seed, same policy,
-/// nothing counted — whose statistics are then thrown away. The replication itself is then
-/// run again from the start, counting from the chosen time: so nothing measured before the
-/// warm-up leaks into the results, at the cost of simulating each replication twice.
+/// The warm-up of replication `replication`: the scenario's, or, with `warmup = "auto"`, the
+/// one MSER-5 chooses (see [`Mser`]) on a pilot run of the same policy and replication index
+/// with the base seed [`pilot_seed`]`(seed)`, whose statistics are then thrown away. The
+/// replication is run from the start, counting from the chosen time: nothing measured before
+/// the warm-up leaks into the results, at the cost of simulating each replication twice.
+///
+/// Why the pilot draws other clients than the replication it decides for: MSER applied to the
+/// very data that is then averaged cuts wherever a chance excursion of long waits happens to
+/// lie in the first half, and so biases the mean low — at rho 0.9 M/M/1 we measured the mean
+/// wait 5% below theory (8.53 ± 0.13 against 9, 400 replications). With an independent pilot
+/// the cut does not depend on the data it is applied to, and only the initial transient is
+/// removed.
 pub fn replication_warmup(
     model: &Model,
     replication: u32,
@@ -195,7 +202,7 @@ pub fn replication_warmup(
     }
     let mut pilot = Mser::new();
     let mut instance = (policy.factory)(model);
-    run_replication_with(model, replication, seed, setup, control, &mut instance, &mut pilot)?;
+    run_replication_with(model, replication, pilot_seed(seed), setup, control, &mut instance, &mut pilot)?;
     Ok(pilot.warmup())
 }
 
