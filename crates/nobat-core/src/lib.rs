@@ -65,6 +65,7 @@
 pub mod dist;
 pub mod engine;
 pub mod experiment;
+pub mod fit;
 pub mod model;
 pub mod policy;
 pub mod random;
