@@ -25,6 +25,43 @@ pub enum Command {
     Size(SizeArgs),
     /// Run a scenario at every point of a range or grid of `--set` values; write sweep.csv.
     Sweep(SweepArgs),
+    /// Calibrate from an office log (CSV): arrival rates by hour and weekday, service-time
+    /// distributions by maximum likelihood; print the scenario fragment (with --out, write
+    /// fitted.toml, fits.csv and arrivals.csv).
+    Fit(FitArgs),
+}
+
+/// `nobat fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The log: CSV with a header, one row per client (nobat's `--trace` output works as is).
+    pub log: PathBuf,
+    /// Folder for fitted.toml, fits.csv and arrivals.csv (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The column naming the office.
+    #[arg(long, value_name = "NAME", default_value = "office")]
+    pub office_col: String,
+    /// The column naming the service type.
+    #[arg(long, value_name = "NAME", default_value = "service")]
+    pub service_col: String,
+    /// The column with the time the ticket was issued (minutes since 00:00 of day 0, or a
+    /// date-time `2026-03-07 08:03:12`).
+    #[arg(long, value_name = "NAME", default_value = "issued")]
+    pub issued_col: String,
+    /// The column with the time the client was called (service start; may be empty).
+    #[arg(long, value_name = "NAME", default_value = "called")]
+    pub called_col: String,
+    /// The column with the time service ended (may be empty).
+    #[arg(long, value_name = "NAME", default_value = "done")]
+    pub done_col: String,
+    /// A column naming the client's origin zone: rates per zone, and `[[zone]]` schedules in
+    /// the fragment.
+    #[arg(long, value_name = "NAME")]
+    pub zone_col: Option<String>,
+    /// The weekday of day 0 for times in minutes (date-times carry their own).
+    #[arg(long, value_name = "DAY", default_value = "sat")]
+    pub first_day: String,
 }
 
 /// `--set KEY=VALUE`, shared by every verb.

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         args::Command::Check(a) => commands::check::check(&a),
         args::Command::Size(a) => commands::size::size(&a),
         args::Command::Sweep(a) => commands::sweep::sweep(&a),
+        args::Command::Fit(a) => commands::fit::fit(&a),
     };
     match result {
         Ok(text) => {

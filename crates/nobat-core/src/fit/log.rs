@@ -155,6 +155,8 @@ pub struct ServiceFit {
 }
 
 /// Everything fitted from a log.
+///
+/// With no record the days observed are one (day 0) and there are no services.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogFit {
     /// Rows read.
@@ -169,13 +171,15 @@ pub struct LogFit {
     pub services: Vec<ServiceFit>,
 }
 
-/// Fits a log whose day 0 is weekday `first_day` (0 = Saturday). `records` must not be empty.
-pub fn fit_log(records: &[LogRecord], first_day: usize) -> LogFit {
+/// Fits a log whose day 0 is weekday `first_day` (0 = Saturday), holding `copies` independent
+/// observations of its days (the replications of a trace; 1 for an office's own log).
+pub fn fit_log(records: &[LogRecord], first_day: usize, copies: u64) -> LogFit {
     let (lo, hi) = records.iter().fold((f64::INFINITY, 0.0_f64), |(lo, hi), r| (lo.min(r.issued), hi.max(r.issued)));
+    let lo = if lo.is_finite() { lo } else { 0.0 };
     let (first, last) = ((lo / 1440.0).floor() as i64, (hi / 1440.0).floor() as i64);
     let mut days = [0u64; 7];
     for d in first..=last.max(first) {
-        days[(d + first_day as i64).rem_euclid(7) as usize] += 1;
+        days[(d + first_day as i64).rem_euclid(7) as usize] += copies.max(1);
     }
     let mut all = ArrivalTable::new("all", "all");
     let mut offices: Vec<ArrivalTable> = Vec::new();
@@ -268,7 +272,7 @@ mod tests {
             done: Some(t + 3.0 + t / 1000.0),
         };
         let log = [rec(480.0, "A"), rec(490.0, "A"), rec(530.0, "B"), rec(1440.0 + 500.0, "B")];
-        let fit = fit_log(&log, 0);
+        let fit = fit_log(&log, 0, 1);
         assert_eq!(fit.days, [1, 1, 0, 0, 0, 0, 0]);
         let all = &fit.arrivals[0];
         assert_eq!(all.per_hour(8, &fit.days), 2.0);
