@@ -50,15 +50,26 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
         model.name,
         result.replications,
         result.seed,
-        precision_note(&result),
+        run_notes(&model, &result),
         summary_table(&report)
     ))
 }
 
 /// What became of a `--precision` request, for the line above the table; and, with
 /// `warmup = "auto"`, the warm-ups chosen.
-fn precision_note(result: &nobat_core::experiment::ExperimentResult) -> String {
+fn run_notes(model: &nobat_core::model::Model, result: &nobat_core::experiment::ExperimentResult) -> String {
     let mut note = String::new();
+    if model.run.auto_warmup {
+        let (sum, n) = result
+            .policies
+            .iter()
+            .flat_map(|p| &p.replications)
+            .fold((0.0, 0), |(s, n), r| (s + r.warmup, n + 1));
+        note.push_str(&format!(
+            "; warm-up by MSER-5, {:.1} min on average (per replication in replications.csv)",
+            sum / f64::from(n.max(1))
+        ));
+    }
     if let Some(p) = result.precision {
         note.push_str(&if p.met {
             format!(
