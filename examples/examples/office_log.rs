@@ -71,12 +71,19 @@ fn date_time(m: f64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let mo = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(mo <= 2);
-    format!("{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}", rest / 3600, rest / 60 % 60, rest % 60)
+    format!(
+        "{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let source = args.next().unwrap_or_else(|| "scenarios/data/office-log-source.toml".into());
+    let source = args
+        .next()
+        .unwrap_or_else(|| "scenarios/data/office-log-source.toml".into());
     let target = args.next().unwrap_or_else(|| "scenarios/data/office-log.csv".into());
     let model = scenario::load(&std::fs::read_to_string(&source)?)?;
     let named = NamedPolicy::from_model(&model).swap_remove(0);

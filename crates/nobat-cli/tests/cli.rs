@@ -1489,7 +1489,13 @@ mod fit {
     #[test]
     fn fits_the_example_log_into_a_fragment_that_loads() {
         let out = tempfile::tempdir().unwrap();
-        let assert = nobat().arg("fit").arg(example_log()).arg("--out").arg(out.path()).assert().success();
+        let assert = nobat()
+            .arg("fit")
+            .arg(example_log())
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .success();
         let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
         assert!(stdout.contains("lognormal *") && stdout.contains("gamma *"), "{stdout}");
         assert_eq!(file_names(out.path()), ["arrivals.csv", "fits.csv", "fitted.toml"]);
@@ -1497,7 +1503,10 @@ mod fit {
             header_of(&out.path().join("fits.csv")),
             "service,arrivals,observations,family,chosen,params,log_likelihood,aic,ks_statistic,ks_p_value"
         );
-        assert_eq!(header_of(&out.path().join("arrivals.csv")), "kind,scope,weekday,hour,days,arrivals,per_hour");
+        assert_eq!(
+            header_of(&out.path().join("arrivals.csv")),
+            "kind,scope,weekday,hour,days,arrivals,per_hour"
+        );
         let fragment = fs::read_to_string(out.path().join("fitted.toml")).unwrap();
         let scenario = out.path().join("completed.toml");
         fs::write(
@@ -1517,14 +1526,35 @@ mod fit {
         let mut text = String::from("branch,kind,district,t0,t1,t2\n");
         for i in 0..200 {
             let t = 480.0 + f64::from(i) * 1.7;
-            text.push_str(&format!("A,s,{},{t},{},{}\n", ["east", "west"][i as usize % 2], t + 1.0, t + 2.0 + f64::from(i % 7)));
+            text.push_str(&format!(
+                "A,s,{},{t},{},{}\n",
+                ["east", "west"][i as usize % 2],
+                t + 1.0,
+                t + 2.0 + f64::from(i % 7)
+            ));
         }
         fs::write(&log, text).unwrap();
         let assert = nobat()
             .arg("fit")
             .arg(&log)
-            .args(["--office-col", "branch", "--service-col", "kind", "--zone-col", "district"])
-            .args(["--issued-col", "t0", "--called-col", "t1", "--done-col", "t2", "--first-day", "mon"])
+            .args([
+                "--office-col",
+                "branch",
+                "--service-col",
+                "kind",
+                "--zone-col",
+                "district",
+            ])
+            .args([
+                "--issued-col",
+                "t0",
+                "--called-col",
+                "t1",
+                "--done-col",
+                "t2",
+                "--first-day",
+                "mon",
+            ])
             .assert()
             .success();
         let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
@@ -1537,7 +1567,11 @@ mod fit {
     fn bad_input_exits_2_with_the_place() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("log.csv");
-        fs::write(&log, "office,service,issued,called,done\nA,s,10,11,12\nA,s,10:30,11,12\n").unwrap();
+        fs::write(
+            &log,
+            "office,service,issued,called,done\nA,s,10,11,12\nA,s,10:30,11,12\n",
+        )
+        .unwrap();
         nobat()
             .arg("fit")
             .arg(&log)
@@ -1574,7 +1608,15 @@ mod output_analysis {
             nobat()
                 .arg("run")
                 .arg(scenario("mm1.toml"))
-                .args(["--set", "run.horizon=20000", "--precision", "0.03", "--threads", threads, "--no-report"])
+                .args([
+                    "--set",
+                    "run.horizon=20000",
+                    "--precision",
+                    "0.03",
+                    "--threads",
+                    threads,
+                    "--no-report",
+                ])
                 .arg("--out")
                 .arg(dir.path())
                 .assert()
@@ -1591,8 +1633,15 @@ mod output_analysis {
         let mut reader = csv::Reader::from_path(dirs[0].path().join("summary.csv")).unwrap();
         let header = reader.headers().unwrap().clone();
         let row = reader.records().next().unwrap().unwrap();
-        let get = |name: &str| row.get(header.iter().position(|h| h == name).unwrap()).unwrap().to_string();
-        let (mean, ci): (f64, f64) = (get("wait_mean").parse().unwrap(), get("wait_mean_ci95").parse().unwrap());
+        let get = |name: &str| {
+            row.get(header.iter().position(|h| h == name).unwrap())
+                .unwrap()
+                .to_string()
+        };
+        let (mean, ci): (f64, f64) = (
+            get("wait_mean").parse().unwrap(),
+            get("wait_mean_ci95").parse().unwrap(),
+        );
         assert!(ci <= 0.03 * mean, "{ci} > 3% of {mean}");
         assert_eq!(get("precision_met"), "true");
         assert!(get("replications").parse::<u32>().unwrap() > 10);
@@ -1604,7 +1653,14 @@ mod output_analysis {
         nobat()
             .arg("run")
             .arg(scenario("mm1.toml"))
-            .args(["--set", "run.horizon=3000", "--precision", "0.001", "--max-replications", "12"])
+            .args([
+                "--set",
+                "run.horizon=3000",
+                "--precision",
+                "0.001",
+                "--max-replications",
+                "12",
+            ])
             .assert()
             .success()
             .stdout(predicates::str::contains("12 replications per policy"))
@@ -1618,7 +1674,11 @@ mod output_analysis {
                 .arg("run")
                 .arg(scenario("mm1.toml"))
                 .args(["--replications", "5"])
-                .args(if args[0] == "--max-replications" { vec!["--precision", "0.1"] } else { vec![] })
+                .args(if args[0] == "--max-replications" {
+                    vec!["--precision", "0.1"]
+                } else {
+                    vec![]
+                })
                 .args(args)
                 .assert()
                 .code(2);
@@ -1634,7 +1694,14 @@ mod output_analysis {
             nobat()
                 .arg("run")
                 .arg(scenario("mm1.toml"))
-                .args(["--set", "run.warmup=auto", "--set", "run.horizon=20000", "--replications", "8"])
+                .args([
+                    "--set",
+                    "run.warmup=auto",
+                    "--set",
+                    "run.horizon=20000",
+                    "--replications",
+                    "8",
+                ])
                 .args(["--threads", threads])
                 .arg("--out")
                 .arg(dir.path())
@@ -1644,7 +1711,10 @@ mod output_analysis {
         }
         let replications = fs::read_to_string(dirs[0].path().join("replications.csv")).unwrap();
         assert!(replications.lines().next().unwrap().ends_with(",warmup"));
-        assert_eq!(replications, fs::read_to_string(dirs[1].path().join("replications.csv")).unwrap());
+        assert_eq!(
+            replications,
+            fs::read_to_string(dirs[1].path().join("replications.csv")).unwrap()
+        );
         let report = fs::read_to_string(dirs[0].path().join("report.html")).unwrap();
         assert!(report.contains("chosen per replication by MSER-5"));
     }

@@ -202,7 +202,15 @@ pub fn replication_warmup(
     }
     let mut pilot = Mser::new();
     let mut instance = (policy.factory)(model);
-    run_replication_with(model, replication, pilot_seed(seed), setup, control, &mut instance, &mut pilot)?;
+    run_replication_with(
+        model,
+        replication,
+        pilot_seed(seed),
+        setup,
+        control,
+        &mut instance,
+        &mut pilot,
+    )?;
     Ok(pilot.warmup())
 }
 
@@ -520,11 +528,17 @@ pub fn run_experiment_with(
                 .collect();
             match precision.next(target, &means) {
                 None => {
-                    met = Some(PrecisionOutcome { request: precision, met: true });
+                    met = Some(PrecisionOutcome {
+                        request: precision,
+                        met: true,
+                    });
                     break;
                 }
                 Some(next) if next <= target => {
-                    met = Some(PrecisionOutcome { request: precision, met: false });
+                    met = Some(PrecisionOutcome {
+                        request: precision,
+                        met: false,
+                    });
                     break;
                 }
                 Some(next) => {

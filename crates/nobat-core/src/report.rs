@@ -304,11 +304,7 @@ pub struct Report {
 impl Report {
     /// Builds every row from the results of `model`'s run.
     pub fn new(model: &Model, result: &ExperimentResult) -> Report {
-        let summary = result
-            .policies
-            .iter()
-            .map(|p| Self::summary_row(p, result))
-            .collect();
+        let summary = result.policies.iter().map(|p| Self::summary_row(p, result)).collect();
         let by_service = result
             .policies
             .iter()

@@ -71,7 +71,9 @@ fn natural(f: &fit::FittedDist, name: &str) -> (f64, f64) {
 /// The `1 - ALPHA` normal interval of an estimate with standard error `se`.
 fn normal(estimate: f64, se: f64) -> Interval {
     use statrs::distribution::{ContinuousCDF, Normal};
-    let z = Normal::new(0.0, 1.0).expect("standard normal").inverse_cdf(1.0 - ALPHA / 2.0);
+    let z = Normal::new(0.0, 1.0)
+        .expect("standard normal")
+        .inverse_cdf(1.0 - ALPHA / 2.0);
     Interval {
         mean: estimate,
         hw95: 1.959_964 * se,
@@ -130,7 +132,9 @@ fn fit_recovers_a_known_scenario_from_its_log() {
 
     // The fragment loads as part of a scenario.
     let fragment = fit::fragment(&fitted, "trace.csv");
-    let src = format!("{fragment}\n[run]\nhorizon = \"7d\"\n[[office]]\nname = \"A\"\ncounters = 8\n[[policy]]\nkind = \"random\"\n");
+    let src = format!(
+        "{fragment}\n[run]\nhorizon = \"7d\"\n[[office]]\nname = \"A\"\ncounters = 8\n[[policy]]\nkind = \"random\"\n"
+    );
     let refit = scenario::load(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
     assert_eq!(refit.services.len(), 2);
 }

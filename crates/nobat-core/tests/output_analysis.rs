@@ -34,7 +34,10 @@ fn auto_warmup_is_positive_and_the_mean_unbiased() {
     let p = &result.policies[0];
     let warmups: Vec<f64> = p.replications.iter().map(|r| r.warmup).collect();
     let cut = warmups.iter().filter(|&&w| w > 0.0).count();
-    println!("warm-ups: {cut} of 100 positive, mean {:.1} min", warmups.iter().sum::<f64>() / 100.0);
+    println!(
+        "warm-ups: {cut} of 100 positive, mean {:.1} min",
+        warmups.iter().sum::<f64>() / 100.0
+    );
     assert!(cut >= 10, "only {cut} replications had a warm-up");
     assert!(warmups.iter().all(|&w| (0.0..10_000.0).contains(&w)));
     // The reports carry the chosen warm-up.
@@ -42,7 +45,11 @@ fn auto_warmup_is_positive_and_the_mean_unbiased() {
     assert_eq!(report.replications[3].warmup.0, Some(warmups[3]));
     assert!(report.summary[0].warmup.0.is_some_and(|w| w > 0.0));
     let mut v = Verdicts::new("warmup", check::WARMUP_MM1);
-    v.mean("M/M/1 mean wait after MSER-5", &per_replication(p, |r| r.wait_mean), theory::mm1_wait(lambda, mu));
+    v.mean(
+        "M/M/1 mean wait after MSER-5",
+        &per_replication(p, |r| r.wait_mean),
+        theory::mm1_wait(lambda, mu),
+    );
     v.finish();
 }
 
@@ -65,10 +72,17 @@ fn auto_warmup_needs_a_steady_state_run() {
         ("[[office]]\nname = \"A\"\nhours = \"08:00-14:00\"\n", "opening hours"),
         ("[[office]]\nname = \"A\"\n[arrivals.days]\nfri = 0\n", "weekday"),
     ] {
-        let err = scenario::load(&format!("{base}{office}")).expect_err("refused").to_string();
-        assert!(err.contains("run.warmup") && err.contains(why) && err.contains("steady-state"), "{err}");
+        let err = scenario::load(&format!("{base}{office}"))
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            err.contains("run.warmup") && err.contains(why) && err.contains("steady-state"),
+            "{err}"
+        );
     }
-    let err = scenario::load(&base.replace("\"auto\"", "\"soon\"")).expect_err("refused").to_string();
+    let err = scenario::load(&base.replace("\"auto\"", "\"soon\""))
+        .expect_err("refused")
+        .to_string();
     assert!(err.contains("auto"), "{err}");
 }
 
@@ -99,11 +113,26 @@ fn precision_adds_replications_until_the_interval_is_tight() {
     assert_eq!(means.len() as u32, result.replications);
     let (mean, hw) = mean_and_half_width(&means);
     let (mean, hw) = (mean.unwrap(), hw.unwrap());
-    println!("{} replications: {mean:.3} ± {hw:.3} ({:.2}%)", result.replications, 100.0 * hw / mean);
+    println!(
+        "{} replications: {mean:.3} ± {hw:.3} ({:.2}%)",
+        result.replications,
+        100.0 * hw / mean
+    );
     assert!(hw <= 0.05 * mean);
-    assert!(result.replications > 5, "5 replications of this short run are not that precise");
+    assert!(
+        result.replications > 5,
+        "5 replications of this short run are not that precise"
+    );
     // The same request on one thread gives the same replications and results.
-    let one = run_experiment(&model, &policies, &RunOptions { threads: Some(1), ..options }).expect("runs");
+    let one = run_experiment(
+        &model,
+        &policies,
+        &RunOptions {
+            threads: Some(1),
+            ..options
+        },
+    )
+    .expect("runs");
     assert_eq!(one.replications, result.replications);
     assert_eq!(one.policies[0].replications, result.policies[0].replications);
     // A cap too low to meet the request: stopped there, and said so.

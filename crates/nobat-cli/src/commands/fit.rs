@@ -21,7 +21,8 @@ pub fn fit(args: &FitArgs) -> Result<String, CliError> {
                 args.first_day
             ))
         })?;
-    let text = std::fs::read_to_string(&args.log).map_err(|e| CliError::Input(format!("{file}: cannot read the log: {e}")))?;
+    let text =
+        std::fs::read_to_string(&args.log).map_err(|e| CliError::Input(format!("{file}: cannot read the log: {e}")))?;
     let columns = LogColumns {
         office: args.office_col.clone(),
         service: args.service_col.clone(),
@@ -37,7 +38,10 @@ pub fn fit(args: &FitArgs) -> Result<String, CliError> {
     let arrivals = fit::arrival_rows(&fitted);
     let mut text = String::new();
     if let Some(p) = &log.policy {
-        text.push_str(&format!("a trace: the clients of policy `{p}`, {} replications\n", log.copies));
+        text.push_str(&format!(
+            "a trace: the clients of policy `{p}`, {} replications\n",
+            log.copies
+        ));
     }
     let rows: Vec<Vec<String>> = fits
         .iter()
@@ -66,7 +70,8 @@ pub fn fit(args: &FitArgs) -> Result<String, CliError> {
     text.push_str(&fragment);
     let written = match &args.out {
         Some(dir) => {
-            let write_fragment = |out: &mut dyn Write| -> anyhow::Result<()> { Ok(out.write_all(fragment.as_bytes())?) };
+            let write_fragment =
+                |out: &mut dyn Write| -> anyhow::Result<()> { Ok(out.write_all(fragment.as_bytes())?) };
             let write_fits = |out: &mut dyn Write| -> anyhow::Result<()> { Ok(write_rows(out, &fits)?) };
             let write_arrivals = |out: &mut dyn Write| -> anyhow::Result<()> { Ok(write_rows(out, &arrivals)?) };
             let files = output::write_files(

@@ -43,7 +43,11 @@ impl FittedDist {
     /// The distribution as a scenario's inline table, e.g.
     /// `{ dist = "lognormal", mean = 12.5, cv = 0.6 }`.
     pub fn to_toml(&self) -> String {
-        let params: Vec<String> = self.params.iter().map(|(k, v)| format!("{k} = {}", round(*v))).collect();
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|(k, v)| format!("{k} = {}", round(*v)))
+            .collect();
         format!("{{ dist = \"{}\", {} }}", self.family, params.join(", "))
     }
 }
@@ -130,7 +134,14 @@ fn finish(
 fn exponential(s: &Sample) -> FittedDist {
     let m = s.mean;
     let ll = -s.n * (m.ln() + 1.0);
-    finish(s, "exponential", vec![("mean", m)], vec![("mean", m, m / s.n.sqrt())], ll, |t| 1.0 - (-t / m).exp())
+    finish(
+        s,
+        "exponential",
+        vec![("mean", m)],
+        vec![("mean", m, m / s.n.sqrt())],
+        ll,
+        |t| 1.0 - (-t / m).exp(),
+    )
 }
 
 /// Lognormal: `mu` and `sigma` are the mean and (n-divided) standard deviation of `ln x`;
@@ -147,7 +158,10 @@ fn lognormal(s: &Sample) -> FittedDist {
         s,
         "lognormal",
         vec![("mean", mean), ("cv", cv)],
-        vec![("mu", mu, sigma / s.n.sqrt()), ("sigma", sigma, sigma / (2.0 * s.n).sqrt())],
+        vec![
+            ("mu", mu, sigma / s.n.sqrt()),
+            ("sigma", sigma, sigma / (2.0 * s.n).sqrt()),
+        ],
         if cdf.is_some() { ll } else { f64::NAN },
         |t| cdf.as_ref().map_or(f64::NAN, |d| d.cdf(t)),
     )
@@ -227,9 +241,8 @@ fn weibull(s: &Sample) -> FittedDist {
     let (a, _, _) = sums(k);
     let scale = unit * (a / s.n).powf(1.0 / k);
     let ll = s.n * (k.ln() - k * scale.ln()) + (k - 1.0) * s.n * s.mean_ln - s.n;
-    // Fisher information of (k, λ) per observation: [[(1 + γ'')/k², −(1 − γ)/λ·... ]]: with
-    // Euler's γ, I_kk = ((1 − γ)² + π²/6) / k², I_kλ = −(1 − γ)/λ... (sign irrelevant to the
-    // variances), I_λλ = k²/λ².
+    // Fisher information of (shape k, scale λ) per observation, with Euler's γ:
+    // I_kk = ((1 − γ)² + π²/6) / k², |I_kλ| = (1 − γ) / λ, I_λλ = k² / λ².
     let g = 0.577_215_664_901_532_9_f64;
     let (ikk, ikl, ill) = (
         ((1.0 - g).powi(2) + std::f64::consts::PI.powi(2) / 6.0) / (k * k),
@@ -242,7 +255,10 @@ fn weibull(s: &Sample) -> FittedDist {
         s,
         "weibull",
         vec![("shape", k), ("scale", scale)],
-        vec![("shape", k, (ill / det / s.n).sqrt()), ("scale", scale, (ikk / det / s.n).sqrt())],
+        vec![
+            ("shape", k, (ill / det / s.n).sqrt()),
+            ("scale", scale, (ikk / det / s.n).sqrt()),
+        ],
         if cdf.is_some() { ll } else { f64::NAN },
         |t| cdf.as_ref().map_or(f64::NAN, |d| d.cdf(t)),
     )
@@ -297,11 +313,25 @@ mod tests {
     #[test]
     fn recovers_each_family() {
         let n = 20_000;
-        let cases: Vec<(&str, Vec<f64>, Vec<(&str, f64)>)> = vec![
+        // (family, draws, true natural parameters)
+        type Case = (&'static str, Vec<f64>, Vec<(&'static str, f64)>);
+        let cases: Vec<Case> = vec![
             ("exponential", draws(Exp::new(0.2).unwrap(), n), vec![("mean", 5.0)]),
-            ("gamma", draws(G::new(3.0, 2.0).unwrap(), n), vec![("shape", 3.0), ("scale", 2.0)]),
-            ("lognormal", draws(L::new(2.0, 0.5).unwrap(), n), vec![("mu", 2.0), ("sigma", 0.5)]),
-            ("weibull", draws(W::new(10.0, 1.7).unwrap(), n), vec![("shape", 1.7), ("scale", 10.0)]),
+            (
+                "gamma",
+                draws(G::new(3.0, 2.0).unwrap(), n),
+                vec![("shape", 3.0), ("scale", 2.0)],
+            ),
+            (
+                "lognormal",
+                draws(L::new(2.0, 0.5).unwrap(), n),
+                vec![("mu", 2.0), ("sigma", 0.5)],
+            ),
+            (
+                "weibull",
+                draws(W::new(10.0, 1.7).unwrap(), n),
+                vec![("shape", 1.7), ("scale", 10.0)],
+            ),
         ];
         for (family, x, truth) in cases {
             let fits = fit_all(&x).unwrap();

@@ -45,7 +45,10 @@ pub fn fragment(fit: &LogFit, source: &str) -> String {
     );
     let all = &fit.arrivals[0];
     let factors: Vec<String> = (0..7)
-        .filter_map(|w| all.day_factor(w, &fit.days).map(|f| format!("{} = {}", WEEKDAYS[w], round(f))))
+        .filter_map(|w| {
+            all.day_factor(w, &fit.days)
+                .map(|f| format!("{} = {}", WEEKDAYS[w], round(f)))
+        })
         .collect();
     let zones: Vec<&ArrivalTable> = fit.arrivals.iter().filter(|t| t.kind == "zone").collect();
     out.push_str("[arrivals]\n");
@@ -73,7 +76,13 @@ pub fn fragment(fit: &LogFit, source: &str) -> String {
             given += v;
             v
         };
-        let _ = write!(out, "\n[[service]]\nname = {:?}\nshare = {}   # {} of {total} clients\n", s.service, round(share), s.arrivals);
+        let _ = write!(
+            out,
+            "\n[[service]]\nname = {:?}\nshare = {}   # {} of {total} clients\n",
+            s.service,
+            round(share),
+            s.arrivals
+        );
         match &s.fits {
             Ok(fits) => {
                 let best = &fits[0];
@@ -88,7 +97,11 @@ pub fn fragment(fit: &LogFit, source: &str) -> String {
                 );
             }
             Err(FitError::Constant(n, v)) => {
-                let _ = writeln!(out, "duration = {{ dist = \"deterministic\", value = {} }}   # all {n} service times equal", round(*v));
+                let _ = writeln!(
+                    out,
+                    "duration = {{ dist = \"deterministic\", value = {} }}   # all {n} service times equal",
+                    round(*v)
+                );
             }
             Err(e) => {
                 let _ = writeln!(out, "# duration: not fitted ({e}); write one");
@@ -144,7 +157,18 @@ pub struct ArrivalRow {
 
 impl HeaderOf for FitRow {
     fn header() -> &'static [&'static str] {
-        &["service", "arrivals", "observations", "family", "chosen", "params", "log_likelihood", "aic", "ks_statistic", "ks_p_value"]
+        &[
+            "service",
+            "arrivals",
+            "observations",
+            "family",
+            "chosen",
+            "params",
+            "log_likelihood",
+            "aic",
+            "ks_statistic",
+            "ks_p_value",
+        ]
     }
 }
 
@@ -166,7 +190,12 @@ pub fn fit_rows(fit: &LogFit) -> Vec<FitRow> {
                 observations: s.observations,
                 family: f.family.to_string(),
                 chosen: i == 0,
-                params: f.params.iter().map(|(k, v)| format!("{k}={}", round(*v))).collect::<Vec<_>>().join(" "),
+                params: f
+                    .params
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", round(*v)))
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 log_likelihood: Num(Some(f.log_likelihood)),
                 aic: Num(Some(f.aic)),
                 ks_statistic: Num(Some(f.ks_statistic)),
@@ -181,20 +210,17 @@ pub fn fit_rows(fit: &LogFit) -> Vec<FitRow> {
 pub fn arrival_rows(fit: &LogFit) -> Vec<ArrivalRow> {
     let mut rows = Vec::new();
     for t in &fit.arrivals {
-        for w in 0..7 {
-            for h in 0..24 {
-                let n = t.counts[w][h];
-                if n > 0 {
-                    rows.push(ArrivalRow {
-                        kind: t.kind.to_string(),
-                        scope: t.scope.clone(),
-                        weekday: WEEKDAYS[w].to_string(),
-                        hour: h,
-                        days: fit.days[w],
-                        arrivals: n,
-                        per_hour: Num(Some(n as f64 / fit.days[w].max(1) as f64)),
-                    });
-                }
+        for (w, (day, counts)) in WEEKDAYS.iter().zip(&t.counts).enumerate() {
+            for (h, &n) in counts.iter().enumerate().filter(|(_, &n)| n > 0) {
+                rows.push(ArrivalRow {
+                    kind: t.kind.to_string(),
+                    scope: t.scope.clone(),
+                    weekday: day.to_string(),
+                    hour: h,
+                    days: fit.days[w],
+                    arrivals: n,
+                    per_hour: Num(Some(n as f64 / fit.days[w].max(1) as f64)),
+                });
             }
         }
     }

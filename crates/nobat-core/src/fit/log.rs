@@ -70,7 +70,11 @@ pub fn parse_log_time(text: &str) -> Result<LogTime, String> {
     let bad = || format!("`{t}` is not a time: expected {LOG_TIME_FORMS}");
     let (date, clock) = t.split_once(['T', ' ']).ok_or_else(bad)?;
     let mut d = date.split('-').map(|p| p.parse::<i64>().map_err(|_| bad()));
-    let (y, mo, da) = (d.next().ok_or_else(bad)??, d.next().ok_or_else(bad)??, d.next().ok_or_else(bad)??);
+    let (y, mo, da) = (
+        d.next().ok_or_else(bad)??,
+        d.next().ok_or_else(bad)??,
+        d.next().ok_or_else(bad)??,
+    );
     if d.next().is_some() || !(1..=12).contains(&mo) || !(1..=31).contains(&da) || !(1..=9999).contains(&y) {
         return Err(bad());
     }
@@ -174,7 +178,9 @@ pub struct LogFit {
 /// Fits a log whose day 0 is weekday `first_day` (0 = Saturday), holding `copies` independent
 /// observations of its days (the replications of a trace; 1 for an office's own log).
 pub fn fit_log(records: &[LogRecord], first_day: usize, copies: u64) -> LogFit {
-    let (lo, hi) = records.iter().fold((f64::INFINITY, 0.0_f64), |(lo, hi), r| (lo.min(r.issued), hi.max(r.issued)));
+    let (lo, hi) = records.iter().fold((f64::INFINITY, 0.0_f64), |(lo, hi), r| {
+        (lo.min(r.issued), hi.max(r.issued))
+    });
     let lo = if lo.is_finite() { lo } else { 0.0 };
     let (first, last) = ((lo / 1440.0).floor() as i64, (hi / 1440.0).floor() as i64);
     let mut days = [0u64; 7];
@@ -254,7 +260,15 @@ mod tests {
         assert_eq!(parse_log_time("2026-03-07T08:03").map(|_| ()), Ok(()));
         assert_eq!(weekday_of(days_from_civil(1970, 1, 1)), 5); // a Thursday
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        for bad in ["", "soon", "-3", "2026-13-01 08:00", "2026-03-07 25:00", "2026-03-07", "NaN"] {
+        for bad in [
+            "",
+            "soon",
+            "-3",
+            "2026-13-01 08:00",
+            "2026-03-07 25:00",
+            "2026-03-07",
+            "NaN",
+        ] {
             assert!(parse_log_time(bad).is_err(), "{bad}");
         }
     }
@@ -271,7 +285,12 @@ mod tests {
             called: Some(t + 1.0),
             done: Some(t + 3.0 + t / 1000.0),
         };
-        let log = [rec(480.0, "A"), rec(490.0, "A"), rec(530.0, "B"), rec(1440.0 + 500.0, "B")];
+        let log = [
+            rec(480.0, "A"),
+            rec(490.0, "A"),
+            rec(530.0, "B"),
+            rec(1440.0 + 500.0, "B"),
+        ];
         let fit = fit_log(&log, 0, 1);
         assert_eq!(fit.days, [1, 1, 0, 0, 0, 0, 0]);
         let all = &fit.arrivals[0];

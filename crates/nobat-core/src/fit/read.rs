@@ -103,7 +103,9 @@ pub fn read_log(text: &str, file: &str, columns: &LogColumns, first_day: usize) 
             let text = get(c);
             if text.is_empty() {
                 return if required {
-                    Err(format!("{file} line {line}, column `{name}`: empty; every row needs the time its ticket was issued"))
+                    Err(format!(
+                        "{file} line {line}, column `{name}`: empty; every row needs the time its ticket was issued"
+                    ))
                 } else {
                     Ok(None)
                 };
@@ -141,7 +143,8 @@ pub fn read_log(text: &str, file: &str, columns: &LogColumns, first_day: usize) 
             line,
             name(office, &columns.office)?,
             name(service, &columns.service)?,
-            zone.map(|z| name(z, columns.zone.as_deref().unwrap_or("zone"))).transpose()?,
+            zone.map(|z| name(z, columns.zone.as_deref().unwrap_or("zone")))
+                .transpose()?,
             times,
         ));
     }
@@ -234,7 +237,10 @@ mod tests {
         let head = "office,service,issued,called,done\n";
         assert!(err("office,service,issued\nA,s,1\n").contains("no column `called`"));
         let e = err(&format!("{head}A,s,1,2,3\nA,s,soon,2,3\n"));
-        assert!(e.contains("log.csv line 3, column `issued`") && e.contains("not a time"), "{e}");
+        assert!(
+            e.contains("log.csv line 3, column `issued`") && e.contains("not a time"),
+            "{e}"
+        );
         let e = err(&format!("{head}A,s,5,4,6\n"));
         assert!(e.contains("line 2, column `called`"), "{e}");
         let e = err(&format!("{head}A,s,5,6,5.5\n"));

@@ -156,7 +156,11 @@ mod tests {
     fn cuts_an_initial_ramp() {
         let mut m = Mser::new();
         for i in 0..1000 {
-            let wait = if i < 100 { i as f64 / 10.0 } else { 10.0 + ((i * 7919) % 13) as f64 / 13.0 };
+            let wait = if i < 100 {
+                i as f64 / 10.0
+            } else {
+                10.0 + ((i * 7919) % 13) as f64 / 13.0
+            };
             m.record(i as f64, wait);
         }
         let d = m.truncation();
