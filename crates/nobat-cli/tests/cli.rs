@@ -70,10 +70,10 @@ mod run {
             .assert()
             .success();
         let expected = [
-            ("summary.csv", "policy,replications,arrived,served,abandoned,blocked,wait_mean,wait_mean_ci95,wait_p50,wait_p90,wait_p95,wait_p99,wait_max,sojourn_mean,travel_mean,utilization,sla_share,wait_p90_worst_office,wait_mean_gini,travel_p90,balked,turned_away,lead_time_mean,lead_time_p90,booked,no_shows,wait_mean_booked,wait_mean_walkin,idle_share"),
+            ("summary.csv", "policy,replications,arrived,served,abandoned,blocked,wait_mean,wait_mean_ci95,wait_p50,wait_p90,wait_p95,wait_p99,wait_max,sojourn_mean,travel_mean,utilization,sla_share,wait_p90_worst_office,wait_mean_gini,travel_p90,balked,turned_away,lead_time_mean,lead_time_p90,booked,no_shows,wait_mean_booked,wait_mean_walkin,idle_share,warmup,precision_met"),
             ("by_service.csv", "policy,service,served,wait_mean,wait_mean_ci95,wait_p90,abandoned,balked,blocked,turned_away,no_shows,arrived"),
             ("offices.csv", "policy,office,arrived,served,wait_mean,wait_p90,utilization,max_queue,abandoned,balked,blocked,turned_away,booked,no_shows,wait_mean_booked,wait_mean_walkin,idle_share"),
-            ("replications.csv", "policy,replication,seed,arrived,served,abandoned,blocked,wait_mean,wait_p90,utilization,last_departure,balked,turned_away,no_shows"),
+            ("replications.csv", "policy,replication,seed,arrived,served,abandoned,blocked,wait_mean,wait_p90,utilization,last_departure,balked,turned_away,no_shows,warmup"),
             ("comparison.csv", "policy,baseline,wait_mean_diff,wait_mean_diff_ci95"),
             ("by_zone.csv", "policy,zone,clients,wait_mean,wait_p90,travel_mean"),
             ("timeseries.csv", "policy,office,time,clock,waiting,busy"),
