@@ -201,9 +201,10 @@ mod tests {
         }
         assert!(m.sums.len() < MAX_BATCHES);
         assert_eq!(m.sums.capacity(), MAX_BATCHES);
-        assert_eq!(m.batch_size(), 5 * 8);
+        // Merged at 10 240, 20 480, 40 960 and 81 920 observations.
+        assert_eq!(m.batch_size(), 5 * 16);
         let full: f64 = m.sums.iter().sum();
         assert_eq!(full as u64 + m.partial_n, n);
-        assert_eq!(m.starts[1], 40.0);
+        assert_eq!(m.starts[1], 80.0);
     }
 }
