@@ -37,6 +37,12 @@ pub fn fit(args: &FitArgs) -> Result<String, CliError> {
     let fits = fit::fit_rows(&fitted);
     let arrivals = fit::arrival_rows(&fitted);
     let mut text = String::new();
+    if log.skipped > 0 {
+        text.push_str(&format!(
+            "{} rows without an `{}` time (clients who never reached an office) were skipped\n",
+            log.skipped, columns.issued
+        ));
+    }
     if let Some(p) = &log.policy {
         text.push_str(&format!(
             "a trace: the clients of policy `{p}`, {} replications\n",

@@ -24,7 +24,7 @@ pub const WEEKDAYS: [&str; 7] = ["sat", "sun", "mon", "tue", "wed", "thu", "fri"
 /// One client of a log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogRecord {
-    /// The office it went to.
+    /// The office it went to (empty for a client turned away before choosing one).
     pub office: String,
     /// Its service type.
     pub service: String,
@@ -206,7 +206,9 @@ pub fn fit_log(records: &[LogRecord], first_day: usize, copies: u64) -> LogFit {
             };
             tables[i].counts[w][h] += 1;
         };
-        bump(&mut offices, "office", &r.office);
+        if !r.office.is_empty() {
+            bump(&mut offices, "office", &r.office);
+        }
         if let Some(z) = &r.zone {
             bump(&mut zones, "zone", z);
         }

@@ -50,6 +50,8 @@ pub struct ReadLog {
     pub copies: u64,
     /// With a `policy` column: the policy whose rows were read (the first in the file).
     pub policy: Option<String>,
+    /// Rows left out for want of an issue time (clients who never reached an office).
+    pub skipped: u64,
 }
 
 /// Reads a log; `file` names it in errors, `first_day` is the weekday of day 0 for a log in
@@ -83,6 +85,7 @@ pub fn read_log(text: &str, file: &str, columns: &LogColumns, first_day: usize) 
     let mut replications: Vec<String> = Vec::new();
     let mut raw = Vec::new();
     let mut date_times: Option<bool> = None;
+    let mut skipped = 0u64;
     for record in reader.records() {
         let record = record.map_err(|e| format!("{file}: {e}"))?;
         let line = record.position().map_or(0, |p| p.line());
@@ -114,6 +117,12 @@ pub fn read_log(text: &str, file: &str, columns: &LogColumns, first_day: usize) 
                 .map(Some)
                 .map_err(|e| format!("{file} line {line}, column `{name}`: {e}"))
         };
+        // A trace lists clients who never reached an office (a no-show) without an issue
+        // time: they are no arrival at an office, so they are skipped and counted.
+        if get(issued).is_empty() {
+            skipped += 1;
+            continue;
+        }
         let times = [
             time(issued, &columns.issued, true)?,
             time(called, &columns.called, false)?,
@@ -141,7 +150,8 @@ pub fn read_log(text: &str, file: &str, columns: &LogColumns, first_day: usize) 
         };
         raw.push((
             line,
-            name(office, &columns.office)?,
+            // Empty for a client turned away before choosing an office: an arrival all the same.
+            get(office).to_string(),
             name(service, &columns.service)?,
             zone.map(|z| name(z, columns.zone.as_deref().unwrap_or("zone")))
                 .transpose()?,
@@ -149,7 +159,10 @@ pub fn read_log(text: &str, file: &str, columns: &LogColumns, first_day: usize) 
         ));
     }
     if raw.is_empty() {
-        return Err(format!("{file}: no rows after the header: nothing to fit"));
+        return Err(format!(
+            "{file}: no rows with an `{}` time after the header: nothing to fit",
+            columns.issued
+        ));
     }
     // Date-times count from 00:00 of the first date in the log.
     let first_date = raw
@@ -196,6 +209,7 @@ pub fn read_log(text: &str, file: &str, columns: &LogColumns, first_day: usize) 
         first_day: first_date.map_or(first_day, weekday_of),
         copies: replications.len().max(1) as u64,
         policy,
+        skipped,
     })
 }
 
@@ -246,7 +260,11 @@ mod tests {
         let e = err(&format!("{head}A,s,5,6,5.5\n"));
         assert!(e.contains("column `done`"), "{e}");
         assert!(err(&format!("{head}A,s,5,2026-03-08 08:00,\n")).contains("mixes"));
-        assert!(err(head).contains("no rows"));
+        assert!(err(head).contains("no rows with an `issued` time"));
         assert!(err(&format!("{head}A,,5,6,7\n")).contains("column `service`: empty"));
+        // No issue time: skipped and counted; no office: an arrival all the same.
+        let log = read_log(&format!("{head}A,s,,,\n,s,5,,5\nA,s,6,7,8\n"), "log.csv", &cols, 0).unwrap();
+        assert_eq!((log.records.len(), log.skipped), (2, 1));
+        assert_eq!(log.records[0].office, "");
     }
 }
