@@ -138,3 +138,39 @@ fn fit_recovers_a_known_scenario_from_its_log() {
     let refit = scenario::load(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
     assert_eq!(refit.services.len(), 2);
 }
+
+use proptest::prelude::*;
+
+/// One client of a random log: office, service, issue time, wait and service time (minutes).
+fn client() -> impl Strategy<Value = (u8, u8, f64, f64, f64)> {
+    (0u8..3, 0u8..3, 0.0..30_000.0f64, 0.0..60.0f64, 0.01..100.0f64)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Whatever the log, as long as every service has two different service times, the
+    /// fragment completed with a few lines is a valid scenario, and the fitted rates add up to
+    /// the clients in the log (`Σ_h per_hour(h) · days = rows`).
+    #[test]
+    fn any_log_gives_a_fragment_that_loads(clients in proptest::collection::vec(client(), 6..200)) {
+        let mut csv = String::from("office,service,issued,called,done\n");
+        for (o, s, t, w, d) in &clients {
+            csv.push_str(&format!("o{o},s{s},{t},{},{}\n", t + w, t + w + d));
+        }
+        // Two distinct service times for every service present.
+        for s in 0..3 {
+            csv.push_str(&format!("o0,s{s},10,11,12\no0,s{s},20,21,24.5\n"));
+        }
+        let log = fit::read_log(&csv, "p.csv", &LogColumns::default(), 0).expect("reads");
+        let fitted = fit::fit_log(&log.records, log.first_day, log.copies);
+        let days: u64 = fitted.days.iter().sum();
+        let total: f64 = (0..24).map(|h| fitted.arrivals[0].per_hour(h, &fitted.days)).sum::<f64>() * days as f64;
+        prop_assert!((total - log.records.len() as f64).abs() < 1e-6 * total.max(1.0));
+        let src = format!(
+            "{}\n[run]\nhorizon = \"7d\"\n[[office]]\nname = \"A\"\n[[policy]]\nkind = \"random\"\n",
+            fit::fragment(&fitted, "p.csv")
+        );
+        prop_assert!(scenario::load(&src).is_ok(), "{}\n{:?}", src, scenario::load(&src).err());
+    }
+}
