@@ -1,6 +1,6 @@
 //! Calibration from data: service-time distributions fitted by maximum likelihood
 //! ([`families`]), arrival rates by hour and weekday from an office log ([`log`]), and the
-//! scenario fragment and tables `nobat fit` writes ([`fragment`]).
+//! scenario fragment and tables `nobat fit` writes ([`fragment`](mod@fragment)).
 //!
 //! The library reads no files: the CLI reads the log's text, [`read_log`] parses it into
 //! [`LogRecord`]s and [`fit_log`] fits them.

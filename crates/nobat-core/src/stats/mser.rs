@@ -15,9 +15,9 @@
 //! cutting them lowers the bias more than it raises the variance, until the cut reaches the
 //! steady state.
 //!
-//! Memory stays bounded: at most [`MAX_BATCHES`] batch means are kept; when they are full,
+//! Memory stays bounded: at most `MAX_BATCHES` batch means are kept; when they are full,
 //! adjacent pairs are merged and the batch size doubles (5, 10, 20, ...), so the rule is
-//! MSER-5 until 5 · [`MAX_BATCHES`] observations and MSER-`b` with a larger `b` beyond, which
+//! MSER-5 until 5 · `MAX_BATCHES` observations and MSER-`b` with a larger `b` beyond, which
 //! changes the resolution of the cut, not its meaning.
 
 use crate::engine::{Client, Recorder};
@@ -52,7 +52,7 @@ impl Default for Mser {
 }
 
 impl Mser {
-    /// No observation yet; room for [`MAX_BATCHES`] batch means, reserved up front.
+    /// No observation yet; room for `MAX_BATCHES` (2 048) batch means, reserved up front.
     pub fn new() -> Self {
         Mser {
             batch: FIRST_BATCH,
@@ -94,7 +94,7 @@ impl Mser {
     }
 
     /// The number of full batches to discard: the `d` in `0..=k/2` minimising `MSER(d)`, the
-    /// first one on ties; 0 with fewer than [`MIN_BATCHES`] batches. A partial last batch is
+    /// first one on ties; 0 with fewer than `MIN_BATCHES` (10) batches. A partial last batch is
     /// left out, as MSER-5 does.
     pub fn truncation(&self) -> usize {
         let k = self.sums.len();
