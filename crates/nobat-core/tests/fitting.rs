@@ -7,7 +7,8 @@
 //!
 //! Observed with seed 1 (20 weeks, about 14 000 clients): lognormal mu and sigma, gamma shape
 //! and scale, and the per_hour of 08:00 and 12:00 at 0.02, 0.23, 0.12, 0.17, 0.19 and 0.42 of
-//! their tolerances.
+//! their tolerances. Rerun on seeds 2 to 13 (`NOBAT_VALIDATION_SEED`): none of the 72 checks failed,
+//! the largest |error| / tolerance was 0.79.
 
 mod support;
 

