@@ -28,6 +28,43 @@ pub enum Command {
     /// Combine the partial results of `run --shard K/N` (or `sweep --shard K/N`) for every K
     /// into the reports a single run writes, byte for byte.
     Merge(MergeArgs),
+    /// Calibrate from an office log (CSV): arrival rates by hour and weekday, service-time
+    /// distributions by maximum likelihood; print the scenario fragment (with --out, write
+    /// fitted.toml, fits.csv and arrivals.csv).
+    Fit(FitArgs),
+}
+
+/// `nobat fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The log: CSV with a header, one row per client (nobat's `--trace` output works as is).
+    pub log: PathBuf,
+    /// Folder for fitted.toml, fits.csv and arrivals.csv (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The column naming the office.
+    #[arg(long, value_name = "NAME", default_value = "office")]
+    pub office_col: String,
+    /// The column naming the service type.
+    #[arg(long, value_name = "NAME", default_value = "service")]
+    pub service_col: String,
+    /// The column with the time the ticket was issued (minutes since 00:00 of day 0, or a
+    /// date-time `2026-03-07 08:03:12`).
+    #[arg(long, value_name = "NAME", default_value = "issued")]
+    pub issued_col: String,
+    /// The column with the time the client was called (service start; may be empty).
+    #[arg(long, value_name = "NAME", default_value = "called")]
+    pub called_col: String,
+    /// The column with the time service ended (may be empty).
+    #[arg(long, value_name = "NAME", default_value = "done")]
+    pub done_col: String,
+    /// A column naming the client's origin zone: rates per zone, and `[[zone]]` schedules in
+    /// the fragment.
+    #[arg(long, value_name = "NAME")]
+    pub zone_col: Option<String>,
+    /// The weekday of day 0 for times in minutes (date-times carry their own).
+    #[arg(long, value_name = "DAY", default_value = "sat")]
+    pub first_day: String,
 }
 
 /// `--set KEY=VALUE`, shared by every verb.
@@ -67,6 +104,7 @@ impl SimArgs {
             replications: self.replications,
             seed: self.seed,
             threads: self.threads.map(|t| t as usize),
+            precision: None,
         }
     }
 
@@ -109,6 +147,63 @@ pub enum SearchKind {
     Greedy,
     /// Every set of sites, cheapest first (offices), or one office's counters.
     Exact,
+}
+
+/// `--precision` and `--max-replications`, for the verbs that report a mean wait per policy.
+#[derive(Debug, Args)]
+pub struct PrecisionArgs {
+    /// Add replications until the 95% confidence interval of the mean wait is this tight for
+    /// every policy, relative to the mean: 0.02 asks for `wait_mean_ci95 <= 0.02 · wait_mean`.
+    /// Starts with the scenario's (or --replications) replications, at least 5.
+    #[arg(long, value_name = "R")]
+    pub precision: Option<f64>,
+    /// With --precision: the most replications per policy.
+    #[arg(long, value_name = "N", requires = "precision",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_replications: Option<u32>,
+}
+
+impl PrecisionArgs {
+    /// `options` with the precision request of these flags, checked: R a number above 0, and a
+    /// cap no lower than the replications asked for.
+    pub fn apply(
+        &self,
+        mut options: nobat_core::experiment::RunOptions,
+    ) -> Result<nobat_core::experiment::RunOptions, crate::error::CliError> {
+        use nobat_core::experiment::Precision;
+        let Some(relative) = self.precision else {
+            return Ok(options);
+        };
+        if !(relative.is_finite() && relative > 0.0) {
+            return Err(crate::error::CliError::Input(format!(
+                "--precision must be a number above 0 (the relative half-width of the 95% interval of the mean wait, e.g. 0.02), got {relative}"
+            )));
+        }
+        let max_replications = self.max_replications.unwrap_or(Precision::DEFAULT_MAX_REPLICATIONS);
+        if let Some(r) = options.replications.filter(|&r| r > max_replications) {
+            return Err(crate::error::CliError::Input(format!(
+                "--max-replications {max_replications} is below --replications {r}: the cap must allow the replications to start with"
+            )));
+        }
+        options.precision = Some(Precision {
+            relative,
+            max_replications,
+        });
+        Ok(options)
+    }
+}
+
+impl PrecisionArgs {
+    /// A shard runs a fixed share of replications, decided before any result is in, so it
+    /// cannot add replications until a precision is met.
+    pub fn refuse_with_shard(&self) -> Result<(), crate::error::CliError> {
+        match self.precision {
+            Some(_) => Err(crate::error::CliError::Input(
+                "--precision decides the replications from results as they come, which shards cannot see: give --replications N with --shard (a --precision run without --shard shows how many it takes)".into(),
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 /// `nobat size`.
@@ -161,6 +256,8 @@ pub struct SweepArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub precision: PrecisionArgs,
     /// `KEY=FROM:TO:STEP` or `KEY=a,b,c` sweeps KEY (two or more make a grid, the first varying
     /// slowest); `KEY=VALUE` fixes KEY at every point. Keys as for `run --set`.
     #[arg(long = "set", value_name = "KEY=VALUES", required = true)]
@@ -189,6 +286,8 @@ pub struct RunArgs {
     pub trace: Option<PathBuf>,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub precision: PrecisionArgs,
     #[command(flatten)]
     pub set: SetArgs,
     /// Run only shard K of N (0 <= K < N): every N-th of the (point ×) policy × replication

@@ -209,7 +209,7 @@ pub fn render(model: &Model, result: &ExperimentResult, report: &Report, charts:
          same simulated clients (common random numbers). Times are in minutes.</p>",
         result.replications, result.seed
     );
-    scenario_section(&mut h, model);
+    scenario_section(&mut h, model, result);
     findings(&mut h, model, report);
     summary_table(&mut h, model, report);
     for c in charts {
@@ -231,7 +231,38 @@ fn strip_xml_header(svg: &str) -> &str {
     svg.find("<svg").map_or(svg, |i| &svg[i..])
 }
 
-fn scenario_section(h: &mut String, model: &Model) {
+/// How the warm-up was chosen with `warmup = "auto"`, and what became of a precision request:
+/// part of the scenario section, since they decide what the numbers below cover.
+fn output_analysis_items(model: &Model, result: &ExperimentResult) -> Vec<String> {
+    let mut items = Vec::new();
+    if model.run.auto_warmup {
+        let per_policy: Vec<String> = result
+            .policies
+            .iter()
+            .map(|p| {
+                let n = p.replications.len().max(1) as f64;
+                let mean = p.replications.iter().map(|r| r.warmup).sum::<f64>() / n;
+                format!("{} {}", esc(&p.name), duration(mean))
+            })
+            .collect();
+        items.push(format!(
+            "<b>Warm-up</b> chosen per replication by MSER-5 on an independent pilot run (the <code>warmup</code> column of replications.csv); on average: {}",
+            per_policy.join(", ")
+        ));
+    }
+    if let Some(p) = result.precision {
+        items.push(format!(
+            "<b>Replications</b> added until the 95% interval of the mean wait was within {}% of it for every policy: {} ({} replications per policy, cap {})",
+            p.request.relative * 100.0,
+            if p.met { "met" } else { "<b>not met</b> within the cap" },
+            result.replications,
+            p.request.max_replications
+        ));
+    }
+    items
+}
+
+fn scenario_section(h: &mut String, model: &Model, result: &ExperimentResult) {
     let run = &model.run;
     let counters: u32 = model.offices.iter().map(|o| o.counters).sum();
     let mut items = vec![
@@ -281,6 +312,7 @@ fn scenario_section(h: &mut String, model: &Model) {
     if let Some(t) = run.target {
         items.push(format!("<b>Target</b>: wait at most {} min", Num(Some(t)).text()));
     }
+    items.extend(output_analysis_items(model, result));
     let _ = writeln!(
         h,
         "<section><h2>The scenario</h2><ul>{}</ul></section>",

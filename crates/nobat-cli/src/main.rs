@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         args::Command::Size(a) => commands::size::size(&a),
         args::Command::Sweep(a) => commands::sweep::sweep(&a),
         args::Command::Merge(a) => commands::merge::merge(&a),
+        args::Command::Fit(a) => commands::fit::fit(&a),
     };
     match result {
         Ok(text) => {

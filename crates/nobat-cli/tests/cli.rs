@@ -70,10 +70,10 @@ mod run {
             .assert()
             .success();
         let expected = [
-            ("summary.csv", "policy,replications,arrived,served,abandoned,blocked,wait_mean,wait_mean_ci95,wait_p50,wait_p90,wait_p95,wait_p99,wait_max,sojourn_mean,travel_mean,utilization,sla_share,wait_p90_worst_office,wait_mean_gini,travel_p90,balked,turned_away,lead_time_mean,lead_time_p90,booked,no_shows,wait_mean_booked,wait_mean_walkin,idle_share"),
+            ("summary.csv", "policy,replications,arrived,served,abandoned,blocked,wait_mean,wait_mean_ci95,wait_p50,wait_p90,wait_p95,wait_p99,wait_max,sojourn_mean,travel_mean,utilization,sla_share,wait_p90_worst_office,wait_mean_gini,travel_p90,balked,turned_away,lead_time_mean,lead_time_p90,booked,no_shows,wait_mean_booked,wait_mean_walkin,idle_share,warmup,precision_met"),
             ("by_service.csv", "policy,service,served,wait_mean,wait_mean_ci95,wait_p90,abandoned,balked,blocked,turned_away,no_shows,arrived"),
             ("offices.csv", "policy,office,arrived,served,wait_mean,wait_p90,utilization,max_queue,abandoned,balked,blocked,turned_away,booked,no_shows,wait_mean_booked,wait_mean_walkin,idle_share"),
-            ("replications.csv", "policy,replication,seed,arrived,served,abandoned,blocked,wait_mean,wait_p90,utilization,last_departure,balked,turned_away,no_shows"),
+            ("replications.csv", "policy,replication,seed,arrived,served,abandoned,blocked,wait_mean,wait_p90,utilization,last_departure,balked,turned_away,no_shows,warmup"),
             ("comparison.csv", "policy,baseline,wait_mean_diff,wait_mean_diff_ci95"),
             ("by_zone.csv", "policy,zone,clients,wait_mean,wait_p90,travel_mean"),
             ("timeseries.csv", "policy,office,time,clock,waiting,busy"),
@@ -1642,5 +1642,248 @@ mod observation {
             .stderr(predicates::str::contains(
                 "log.csv, line 4: column `time`: `soon` is neither minutes",
             ));
+    }
+}
+
+mod fit {
+    use super::*;
+
+    fn example_log() -> PathBuf {
+        scenarios_dir().join("data/office-log.csv")
+    }
+
+    /// The example log fits, the files are written, and the fragment completed with a few
+    /// lines is a valid scenario.
+    #[test]
+    fn fits_the_example_log_into_a_fragment_that_loads() {
+        let out = tempfile::tempdir().unwrap();
+        let assert = nobat()
+            .arg("fit")
+            .arg(example_log())
+            .arg("--out")
+            .arg(out.path())
+            .assert()
+            .success();
+        let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+        assert!(stdout.contains("lognormal *") && stdout.contains("gamma *"), "{stdout}");
+        assert_eq!(file_names(out.path()), ["arrivals.csv", "fits.csv", "fitted.toml"]);
+        assert_eq!(
+            header_of(&out.path().join("fits.csv")),
+            "service,arrivals,observations,family,chosen,params,log_likelihood,aic,ks_statistic,ks_p_value"
+        );
+        assert_eq!(
+            header_of(&out.path().join("arrivals.csv")),
+            "kind,scope,weekday,hour,days,arrivals,per_hour"
+        );
+        let fragment = fs::read_to_string(out.path().join("fitted.toml")).unwrap();
+        let scenario = out.path().join("completed.toml");
+        fs::write(
+            &scenario,
+            format!("{fragment}\n[run]\nhorizon = \"7d\"\n[[office]]\nname = \"A\"\ncounters = 5\n[[policy]]\nkind = \"random\"\n"),
+        )
+        .unwrap();
+        nobat().arg("check").arg(&scenario).assert().success();
+    }
+
+    /// A client trace in minutes with other column names, and a zone column: rates per zone
+    /// and `[[zone]]` schedules.
+    #[test]
+    fn renamed_columns_and_zones() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log.csv");
+        let mut text = String::from("branch,kind,district,t0,t1,t2\n");
+        for i in 0..200 {
+            let t = 480.0 + f64::from(i) * 1.7;
+            text.push_str(&format!(
+                "A,s,{},{t},{},{}\n",
+                ["east", "west"][i as usize % 2],
+                t + 1.0,
+                t + 2.0 + f64::from(i % 7)
+            ));
+        }
+        fs::write(&log, text).unwrap();
+        let assert = nobat()
+            .arg("fit")
+            .arg(&log)
+            .args([
+                "--office-col",
+                "branch",
+                "--service-col",
+                "kind",
+                "--zone-col",
+                "district",
+            ])
+            .args([
+                "--issued-col",
+                "t0",
+                "--called-col",
+                "t1",
+                "--done-col",
+                "t2",
+                "--first-day",
+                "mon",
+            ])
+            .assert()
+            .success();
+        let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+        assert!(stdout.contains("[[zone]]\nname = \"east\""), "{stdout}");
+        assert!(stdout.contains("mon = 1"), "{stdout}");
+    }
+
+    /// Bad logs and arguments exit 2 naming the file, line and column.
+    #[test]
+    fn bad_input_exits_2_with_the_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log.csv");
+        fs::write(
+            &log,
+            "office,service,issued,called,done\nA,s,10,11,12\nA,s,10:30,11,12\n",
+        )
+        .unwrap();
+        nobat()
+            .arg("fit")
+            .arg(&log)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("log.csv line 3, column `issued`"));
+        nobat()
+            .arg("fit")
+            .arg(&log)
+            .args(["--done-col", "end"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("no column `end`"));
+        nobat()
+            .arg("fit")
+            .arg(example_log())
+            .args(["--first-day", "someday"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("--first-day must be one of sat"));
+        nobat().arg("fit").arg(dir.path().join("missing.csv")).assert().code(2);
+    }
+}
+
+mod output_analysis {
+    use super::*;
+
+    /// `--precision` meets the request (the written interval is within it), says so in
+    /// summary.csv, and the files are byte-identical on 1 and 2 threads.
+    #[test]
+    fn precision_is_met_and_reproducible() {
+        let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+        for (dir, threads) in dirs.iter().zip(["1", "2"]) {
+            nobat()
+                .arg("run")
+                .arg(scenario("mm1.toml"))
+                .args([
+                    "--set",
+                    "run.horizon=20000",
+                    "--precision",
+                    "0.03",
+                    "--threads",
+                    threads,
+                    "--no-report",
+                ])
+                .arg("--out")
+                .arg(dir.path())
+                .assert()
+                .success()
+                .stdout(predicates::str::contains("precision 0.03 met"));
+        }
+        for name in file_names(dirs[0].path()) {
+            assert_eq!(
+                fs::read(dirs[0].path().join(&name)).unwrap(),
+                fs::read(dirs[1].path().join(&name)).unwrap(),
+                "{name} differs between 1 and 2 threads"
+            );
+        }
+        let mut reader = csv::Reader::from_path(dirs[0].path().join("summary.csv")).unwrap();
+        let header = reader.headers().unwrap().clone();
+        let row = reader.records().next().unwrap().unwrap();
+        let get = |name: &str| {
+            row.get(header.iter().position(|h| h == name).unwrap())
+                .unwrap()
+                .to_string()
+        };
+        let (mean, ci): (f64, f64) = (
+            get("wait_mean").parse().unwrap(),
+            get("wait_mean_ci95").parse().unwrap(),
+        );
+        assert!(ci <= 0.03 * mean, "{ci} > 3% of {mean}");
+        assert_eq!(get("precision_met"), "true");
+        assert!(get("replications").parse::<u32>().unwrap() > 10);
+    }
+
+    /// A cap too low is reported, not an error; bad values exit 2.
+    #[test]
+    fn precision_cap_and_bad_values() {
+        nobat()
+            .arg("run")
+            .arg(scenario("mm1.toml"))
+            .args([
+                "--set",
+                "run.horizon=3000",
+                "--precision",
+                "0.001",
+                "--max-replications",
+                "12",
+            ])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("12 replications per policy"))
+            .stdout(predicates::str::contains("NOT met"));
+        for args in [
+            ["--precision", "0"],
+            ["--precision", "nan"],
+            ["--max-replications", "3"],
+        ] {
+            nobat()
+                .arg("run")
+                .arg(scenario("mm1.toml"))
+                .args(["--replications", "5"])
+                .args(if args[0] == "--max-replications" {
+                    vec!["--precision", "0.1"]
+                } else {
+                    vec![]
+                })
+                .args(args)
+                .assert()
+                .code(2);
+        }
+    }
+
+    /// `warmup = "auto"` from the command line: each replication's warm-up in
+    /// replications.csv, their mean in summary.csv, and the same files on 1 and 2 threads.
+    #[test]
+    fn auto_warmup_is_reported_per_replication() {
+        let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+        for (dir, threads) in dirs.iter().zip(["1", "2"]) {
+            nobat()
+                .arg("run")
+                .arg(scenario("mm1.toml"))
+                .args([
+                    "--set",
+                    "run.warmup=auto",
+                    "--set",
+                    "run.horizon=20000",
+                    "--replications",
+                    "8",
+                ])
+                .args(["--threads", threads])
+                .arg("--out")
+                .arg(dir.path())
+                .assert()
+                .success()
+                .stdout(predicates::str::contains("warm-up by MSER-5"));
+        }
+        let replications = fs::read_to_string(dirs[0].path().join("replications.csv")).unwrap();
+        assert!(replications.lines().next().unwrap().ends_with(",warmup"));
+        assert_eq!(
+            replications,
+            fs::read_to_string(dirs[1].path().join("replications.csv")).unwrap()
+        );
+        let report = fs::read_to_string(dirs[0].path().join("report.html")).unwrap();
+        assert!(report.contains("chosen per replication by MSER-5"));
     }
 }

@@ -47,7 +47,9 @@
 //! [`experiment::run_experiment`] (replications × policies) → [`report::Report`] (CSV rows).
 //! Around them: [`scenario::overrides`] (`--set KEY=VALUE`, applied to the TOML text before it
 //! is read), [`sweep`] (a scenario over a grid of overrides) and [`sizing`] (the smallest added
-//! capacity meeting a wait target with 95% confidence).
+//! capacity meeting a wait target with 95% confidence). [`fit`] calibrates a scenario from an
+//! office log (arrival rates, service-time distributions by maximum likelihood);
+//! [`experiment::Precision`] and `warmup = "auto"` ([`stats::Mser`]) are the output analysis.
 //!
 //! ## Determinism and event ordering
 //!
@@ -73,6 +75,7 @@
 pub mod dist;
 pub mod engine;
 pub mod experiment;
+pub mod fit;
 pub mod model;
 pub mod policy;
 pub mod random;

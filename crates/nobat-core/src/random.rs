@@ -59,6 +59,14 @@ pub fn replication_seed(seed: u64, replication: u32) -> u64 {
     mix(mix(seed) ^ u64::from(replication))
 }
 
+/// The base seed of the pilot runs that choose `warmup = "auto"`: derived from `seed` but
+/// distinct from it, so a pilot replication draws other clients than the replication it
+/// decides for (see [`crate::experiment::replication_warmup`]).
+pub fn pilot_seed(seed: u64) -> u64 {
+    // "PILOT" in ASCII, so the pilot seeds differ from every run's own.
+    mix(seed ^ 0x0050_494C_4F54_0000)
+}
+
 /// The generator for one purpose within one replication.
 pub fn stream(seed: u64, replication: u32, kind: StreamKind) -> SimRng {
     SimRng::seed_from_u64(mix(

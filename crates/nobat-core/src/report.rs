@@ -114,6 +114,12 @@ pub struct SummaryRow {
     /// Counter time idle while available (open, or serving after closing), from the warm-up
     /// to the horizon: one minus `utilization`.
     pub idle_share: Num,
+    /// The warm-up (minutes): the scenario's, or with `warmup = "auto"` the mean over
+    /// replications of the one MSER-5 chose for each (`replications.csv` has each).
+    pub warmup: Num,
+    /// With `--precision`: `true` when this policy's `wait_mean_ci95 / wait_mean` met the
+    /// request, `false` when the replication cap was reached first; empty without a request.
+    pub precision_met: String,
 }
 
 /// A row of `by_zone.csv`: one per policy and zone.
@@ -232,6 +238,9 @@ pub struct ReplicationRow {
     pub turned_away: u64,
     /// Counted booked clients who did not come in this replication.
     pub no_shows: u64,
+    /// Clients created before this time were not counted: the scenario's warm-up, or the one
+    /// `warmup = "auto"` chose for this replication (minutes).
+    pub warmup: Num,
 }
 
 /// A row of `comparison.csv`: each policy against the first, paired by replication.
@@ -339,11 +348,7 @@ pub struct Report {
 impl Report {
     /// Builds every row from the results of `model`'s run.
     pub fn new(model: &Model, result: &ExperimentResult) -> Report {
-        let summary = result
-            .policies
-            .iter()
-            .map(|p| Self::summary_row(p, result.replications))
-            .collect();
+        let summary = result.policies.iter().map(|p| Self::summary_row(p, result)).collect();
         let by_service = result
             .policies
             .iter()
@@ -411,6 +416,7 @@ impl Report {
                     balked: r.outcomes.balked,
                     turned_away: r.outcomes.turned_away,
                     no_shows: r.outcomes.no_show,
+                    warmup: Num(Some(r.warmup)),
                 })
             })
             .collect();
@@ -513,7 +519,8 @@ impl Report {
         rows
     }
 
-    fn summary_row(p: &PolicyResult, replications: u32) -> SummaryRow {
+    fn summary_row(p: &PolicyResult, result: &ExperimentResult) -> SummaryRow {
+        let replications = result.replications;
         let reps = &p.replications;
         let (wait_mean, wait_mean_ci95) = across(reps, |r| r.wait_mean);
         let q = |x| Num(p.wait_hist.quantile(x));
@@ -558,6 +565,14 @@ impl Report {
             wait_mean_booked: across(reps, |r| r.wait_mean_booked).0,
             wait_mean_walkin: across(reps, |r| r.wait_mean_walkin).0,
             idle_share: across(reps, |r| r.utilization.map(|u| 1.0 - u)).0,
+            warmup: across(reps, |r| Some(r.warmup)).0,
+            precision_met: match result.precision {
+                None => String::new(),
+                Some(outcome) => {
+                    let means: Vec<f64> = reps.iter().filter_map(|r| r.wait_mean).collect();
+                    outcome.request.met_by(&means).to_string()
+                }
+            },
         }
     }
 
@@ -638,10 +653,10 @@ macro_rules! header {
     };
 }
 
-header!(SummaryRow: policy, replications, arrived, served, abandoned, blocked, wait_mean, wait_mean_ci95, wait_p50, wait_p90, wait_p95, wait_p99, wait_max, sojourn_mean, travel_mean, utilization, sla_share, wait_p90_worst_office, wait_mean_gini, travel_p90, balked, turned_away, lead_time_mean, lead_time_p90, booked, no_shows, wait_mean_booked, wait_mean_walkin, idle_share);
+header!(SummaryRow: policy, replications, arrived, served, abandoned, blocked, wait_mean, wait_mean_ci95, wait_p50, wait_p90, wait_p95, wait_p99, wait_max, sojourn_mean, travel_mean, utilization, sla_share, wait_p90_worst_office, wait_mean_gini, travel_p90, balked, turned_away, lead_time_mean, lead_time_p90, booked, no_shows, wait_mean_booked, wait_mean_walkin, idle_share, warmup, precision_met);
 header!(ServiceRow: policy, service, served, wait_mean, wait_mean_ci95, wait_p90, abandoned, balked, blocked, turned_away, no_shows, arrived);
 header!(OfficeRow: policy, office, arrived, served, wait_mean, wait_p90, utilization, max_queue, abandoned, balked, blocked, turned_away, booked, no_shows, wait_mean_booked, wait_mean_walkin, idle_share);
-header!(ReplicationRow: policy, replication, seed, arrived, served, abandoned, blocked, wait_mean, wait_p90, utilization, last_departure, balked, turned_away, no_shows);
+header!(ReplicationRow: policy, replication, seed, arrived, served, abandoned, blocked, wait_mean, wait_p90, utilization, last_departure, balked, turned_away, no_shows, warmup);
 header!(ComparisonRow: policy, baseline, wait_mean_diff, wait_mean_diff_ci95);
 header!(ZoneRow: policy, zone, clients, wait_mean, wait_p90, travel_mean);
 header!(TimeSeriesRow: policy, office, time, clock, waiting, busy);

@@ -55,6 +55,12 @@ pub fn check(args: &CheckArgs) -> Result<String, CliError> {
             }
         ));
     }
+    if model.run.auto_warmup {
+        lines.push(
+            "warm-up: auto (MSER-5 per replication on an independent pilot run: each replication is simulated twice)"
+                .to_string(),
+        );
+    }
     let mut warnings = Vec::new();
     let rows: Vec<Vec<String>> = model
         .offices

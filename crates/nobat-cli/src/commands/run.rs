@@ -24,10 +24,11 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
                 "--trace is not available with --shard: run the study whole to trace every client".into(),
             ));
         }
+        args.precision.refuse_with_shard()?;
         return run_shard(args, shard);
     }
     let model = input::load_model(&args.scenario, &args.set.set)?;
-    let options = args.sim.options();
+    let options = args.precision.apply(args.sim.options())?;
     let with_report = args.report.wanted(args.out.as_deref())?;
     let control = args.sim.control();
     let progress = Progress::new(args.report.quiet, "replications");
@@ -117,12 +118,45 @@ pub fn write_run(
         None => "(no --out DIR given: no CSV written)".to_string(),
     };
     Ok(format!(
-        "{} — {} replications per policy, seed {}\n{}{written}\n",
+        "{} — {} replications per policy, seed {}{}\n{}{written}\n",
         model.name,
         result.replications,
         result.seed,
+        run_notes(&model, &result),
         summary_table(&report)
     ))
+}
+
+/// What became of a `--precision` request, for the line above the table; and, with
+/// `warmup = "auto"`, the warm-ups chosen.
+fn run_notes(model: &nobat_core::model::Model, result: &nobat_core::experiment::ExperimentResult) -> String {
+    let mut note = String::new();
+    if model.run.auto_warmup {
+        let (sum, n) = result
+            .policies
+            .iter()
+            .flat_map(|p| &p.replications)
+            .fold((0.0, 0), |(s, n), r| (s + r.warmup, n + 1));
+        note.push_str(&format!(
+            "; warm-up by MSER-5, {:.1} min on average (per replication in replications.csv)",
+            sum / f64::from(n.max(1))
+        ));
+    }
+    if let Some(p) = result.precision {
+        note.push_str(&if p.met {
+            format!(
+                "; precision {} met (95% CI of the mean wait within {}% of it for every policy)",
+                p.request.relative,
+                p.request.relative * 100.0
+            )
+        } else {
+            format!(
+                "; precision {} NOT met within --max-replications {} (see precision_met in summary.csv)",
+                p.request.relative, p.request.max_replications
+            )
+        });
+    }
+    note
 }
 
 fn summary_table(report: &Report) -> String {

@@ -27,10 +27,11 @@ pub fn sweep(args: &SweepArgs) -> Result<String, CliError> {
         ));
     }
     if let Some(shard) = args.shard {
+        args.precision.refuse_with_shard()?;
         return sweep_shard(args, &file, &fixed, &axes, shard);
     }
     let with_report = args.report.wanted(args.out.as_deref())?;
-    let options = args.sim.options();
+    let options = args.precision.apply(args.sim.options())?;
     let read = |name: &str| file.read_named(name);
     let bar = Progress::new(args.report.quiet, "points");
     // Without a bar (stderr not a terminal) a line per point still shows a long sweep moving.
@@ -144,10 +145,29 @@ pub fn write_sweep(
         }
         None => "(no --out DIR given: no CSV written)".to_string(),
     };
-    let replications = result.points.first().map_or(0, |p| p.result.replications);
     let seed = result.points.first().map_or(0, |p| p.result.seed);
+    let request = result.points.iter().find_map(|p| p.result.precision.map(|o| o.request));
+    let replications = match request {
+        // Each point runs until its own intervals are tight enough.
+        Some(p) => {
+            let unmet = result
+                .points
+                .iter()
+                .filter(|pt| pt.result.precision.is_some_and(|o| !o.met))
+                .count();
+            format!(
+                "replications per point until the mean wait's 95% CI is within {}% (the replications and precision_met columns of sweep.csv; {unmet} points reached the cap of {})",
+                p.relative * 100.0,
+                p.max_replications
+            )
+        }
+        None => format!(
+            "{} replications per policy and point",
+            result.points.first().map_or(0, |p| p.result.replications)
+        ),
+    };
     Ok(format!(
-        "{} points, {replications} replications per policy and point, seed {seed} at every point (common random numbers)\n{}{written}\n",
+        "{} points, {replications}, seed {seed} at every point (common random numbers)\n{}{written}\n",
         result.points.len(),
         table::render(&header, &rows)
     ))

@@ -28,8 +28,12 @@ use std::collections::HashSet;
 pub struct RunSettings {
     /// No client arrives after this time (minutes).
     pub horizon: f64,
-    /// Clients arriving before this time are not counted (minutes).
+    /// Clients arriving before this time are not counted (minutes); 0 with `auto_warmup`, whose
+    /// warm-up is chosen per replication.
     pub warmup: f64,
+    /// `warmup = "auto"`: each replication's warm-up is chosen by MSER-5 on a pilot run of the
+    /// same replication (see [`crate::stats::Mser`]). Only in a steady-state run.
+    pub auto_warmup: bool,
     /// Replications per policy.
     pub replications: u32,
     /// Base seed.
@@ -294,6 +298,7 @@ impl Model {
             .map(|i| model.office_mean_service(i) / model.offices[i].speed)
             .collect();
         model.booking = Booking::from_scenario(s, &model.services, &model.offices, &mean_service)?;
+        model.check_auto_warmup()?;
         model.check_pooled()
     }
 
@@ -352,6 +357,41 @@ impl Model {
         )
     }
 
+    /// `warmup = "auto"` looks for the end of the initial transient of a process that settles
+    /// into a steady state: refuse it where the system restarts every day or its demand changes
+    /// over time, since there the "transient" is the whole point of the run and a truncation
+    /// rule would only cut away a part of the day.
+    fn check_auto_warmup(&self) -> Result<(), ScenarioError> {
+        if !self.run.auto_warmup {
+            return Ok(());
+        }
+        let refuse = |why: String| {
+            Err(ScenarioError::at(
+                "run.warmup",
+                format!(
+                    "`auto` needs a steady-state run (a constant arrival rate, no weekday factors, offices open all the time with fixed counters), but {why}: give the warm-up as a time instead, e.g. warmup = \"2h\""
+                ),
+            ))
+        };
+        if self.trace.is_some() {
+            return refuse("the arrivals replay a recorded trace, which ends".into());
+        }
+        for src in &self.sources {
+            let p = &src.profile;
+            let constant = matches!(p.pieces.as_slice(), [one] if one.start <= 0.0 && one.end >= arrivals::DAY);
+            if !constant {
+                return refuse("the arrivals follow a daily schedule".into());
+            }
+            if p.week.iter().any(|&f| f != p.week[0]) {
+                return refuse("`arrivals.days` makes demand change by weekday".into());
+            }
+        }
+        if let Some(o) = self.offices.iter().find(|o| !o.hours.always_open) {
+            return refuse(format!("office `{}` has opening hours or shifts", o.name));
+        }
+        Ok(())
+    }
+
     /// `pooled` pools always-open counters that offer every service: refuse it elsewhere.
     fn check_pooled(self) -> Result<Model, ScenarioError> {
         if let Some(i) = self
@@ -378,7 +418,11 @@ impl Model {
                 "must be greater than 0 (minutes during which clients arrive)",
             ));
         }
-        let warmup = r.warmup.map_or(0.0, |w| w.get());
+        let (warmup, auto_warmup) = match r.warmup {
+            None => (0.0, false),
+            Some(crate::scenario::Warmup::Time(w)) => (w.get(), false),
+            Some(crate::scenario::Warmup::Auto) => (0.0, true),
+        };
         if warmup >= horizon {
             return Err(ScenarioError::at(
                 "run.warmup",
@@ -400,6 +444,7 @@ impl Model {
         Ok(RunSettings {
             horizon,
             warmup,
+            auto_warmup,
             replications,
             seed: r.seed.unwrap_or(1),
             target,

@@ -12,7 +12,7 @@ mod units;
 pub use error::{Location, ScenarioError};
 pub use overrides::{load_with_overrides, LoadError, Override, OverrideError};
 pub(crate) use units::show;
-pub use units::{parse_time, Minutes, MAX_MINUTES, TIME_FORMS};
+pub use units::{parse_time, Minutes, Warmup, MAX_MINUTES, TIME_FORMS};
 
 use serde::Deserialize;
 
@@ -75,8 +75,9 @@ pub struct SiteSection {
 pub struct RunSection {
     /// Simulated time during which clients arrive.
     pub horizon: Minutes,
-    /// Clients arriving before this time are simulated but not counted (default 0).
-    pub warmup: Option<Minutes>,
+    /// Clients arriving before this time are simulated but not counted (default 0); `"auto"`
+    /// chooses it per replication (MSER-5).
+    pub warmup: Option<Warmup>,
     /// Independent replications per policy (default 10).
     pub replications: Option<u32>,
     /// The base seed every random stream derives from (default 1).

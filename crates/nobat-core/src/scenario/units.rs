@@ -93,28 +93,72 @@ pub(crate) fn show(x: f64) -> String {
 /// far from overflowing to infinity, which the engine's event list cannot order.
 pub const MAX_MINUTES: f64 = 1e12;
 
+/// Reads a [`Minutes`] from a number or a string.
+struct MinutesVisitor;
+
+impl Visitor<'_> for MinutesVisitor {
+    type Value = Minutes;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(TIME_FORMS)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Minutes, E> {
+        check_minutes(v as f64, &v.to_string()).map(Minutes).map_err(E::custom)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Minutes, E> {
+        check_minutes(v as f64, &v.to_string()).map(Minutes).map_err(E::custom)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Minutes, E> {
+        check_minutes(v, &show(v)).map(Minutes).map_err(E::custom)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Minutes, E> {
+        parse_time(v).map(Minutes).map_err(E::custom)
+    }
+}
+
 impl<'de> Deserialize<'de> for Minutes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MinutesVisitor;
-        impl Visitor<'_> for MinutesVisitor {
-            type Value = Minutes;
+        deserializer.deserialize_any(MinutesVisitor)
+    }
+}
+
+/// `run.warmup` as written: a time, or `"auto"` (chosen per replication by MSER-5; see
+/// [`crate::stats::Mser`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Warmup {
+    /// Clients created before this time are not counted.
+    Time(Minutes),
+    /// Chosen per replication from a pilot run of the same replication.
+    Auto,
+}
+
+impl<'de> Deserialize<'de> for Warmup {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct WarmupVisitor;
+        impl Visitor<'_> for WarmupVisitor {
+            type Value = Warmup;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(TIME_FORMS)
+                write!(f, "\"auto\" or {TIME_FORMS}")
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Minutes, E> {
-                check_minutes(v as f64, &v.to_string()).map(Minutes).map_err(E::custom)
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Warmup, E> {
+                MinutesVisitor.visit_i64(v).map(Warmup::Time)
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Minutes, E> {
-                check_minutes(v as f64, &v.to_string()).map(Minutes).map_err(E::custom)
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Warmup, E> {
+                MinutesVisitor.visit_u64(v).map(Warmup::Time)
             }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Minutes, E> {
-                check_minutes(v, &show(v)).map(Minutes).map_err(E::custom)
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Warmup, E> {
+                MinutesVisitor.visit_f64(v).map(Warmup::Time)
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Minutes, E> {
-                parse_time(v).map(Minutes).map_err(E::custom)
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Warmup, E> {
+                if v.trim() == "auto" {
+                    Ok(Warmup::Auto)
+                } else {
+                    parse_time(v)
+                        .map(|m| Warmup::Time(Minutes(m)))
+                        .map_err(|e| E::custom(format!("{e}; or \"auto\" (MSER-5, chosen per replication)")))
+                }
             }
         }
-        deserializer.deserialize_any(MinutesVisitor)
+        deserializer.deserialize_any(WarmupVisitor)
     }
 }
 

@@ -54,6 +54,9 @@ impl Study {
             replications: self.replications,
             seed: self.seed,
             threads,
+            // Shards run a fixed plan of units: a precision request decides replications from
+            // results as they come, which a shard cannot see (the CLI refuses the two together).
+            precision: None,
         }
     }
 

@@ -115,8 +115,9 @@ pub fn evaluate(
             if control.interrupted() {
                 return Err(SimulationError::Interrupted);
             }
+            let warmup = crate::experiment::replication_warmup(model, r, seed, &setup, control, &named)?;
             let mut recorder = ScopeRecorder {
-                warmup: model.run.warmup,
+                warmup,
                 threshold: model.run.target.unwrap_or(f64::NAN),
                 per,
                 scopes: vec![Waits::default(); names.len()],

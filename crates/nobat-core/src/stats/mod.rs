@@ -9,6 +9,7 @@ mod fairness;
 mod histogram;
 mod hourly;
 mod interval;
+mod mser;
 mod timeseries;
 
 pub use accumulator::Accumulator;
@@ -17,6 +18,7 @@ pub use fairness::weighted_gini;
 pub use histogram::{CompactHistogram, SparseHistogram, WaitHistogram};
 pub use hourly::{HourCell, HourTotals, HourlyRecorder, HourlyTotals, HOURS};
 pub use interval::{mean_and_half_width, student_t_975};
+pub use mser::Mser;
 pub use timeseries::{DayBins, Sample, TimeSeries, TimeSeriesRecorder};
 
 mod replication;

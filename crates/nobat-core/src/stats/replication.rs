@@ -158,6 +158,12 @@ pub struct ReplicationStats {
 impl ReplicationStats {
     /// Empty statistics for a replication of `model`.
     pub fn new(model: &Model) -> Self {
+        Self::with_warmup(model, model.run.warmup)
+    }
+
+    /// Empty statistics counting the clients created from `warmup` on (a warm-up chosen for
+    /// this replication, as `warmup = "auto"` does).
+    pub fn with_warmup(model: &Model, warmup: f64) -> Self {
         ReplicationStats {
             arrived: 0,
             outcomes: Outcomes::default(),
@@ -180,7 +186,7 @@ impl ReplicationStats {
                     available_area: 0.0,
                     busy: 0,
                     open: 0,
-                    last_change: model.run.warmup,
+                    last_change: warmup,
                 })
                 .collect(),
             services: model.services.iter().map(|_| ServiceStats::default()).collect(),
@@ -188,11 +194,16 @@ impl ReplicationStats {
             booking: BookingStats::new(model),
             last_departure: 0.0,
             end: 0.0,
-            warmup: model.run.warmup,
+            warmup,
             horizon: model.run.horizon,
             target: model.run.target.unwrap_or(f64::NAN),
             travels: model.geography.is_some(),
         }
+    }
+
+    /// Clients created before this time (minutes) are not counted.
+    pub fn warmup(&self) -> f64 {
+        self.warmup
     }
 
     fn counted(&self, client: &Client) -> bool {
