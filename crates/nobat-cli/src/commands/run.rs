@@ -122,7 +122,7 @@ pub fn write_run(
         model.name,
         result.replications,
         result.seed,
-        run_notes(&model, &result),
+        run_notes(model, result),
         summary_table(&report)
     ))
 }
