@@ -12,17 +12,17 @@
 //! a small one; sixteen values per level divide those moves by four. A binary heap costs
 //! log2(pending) comparisons and swaps per event as well.
 //!
-//! With few pending events (one office of ten counters has about a dozen) a binary heap is
-//! cheaper than any bucket structure, so the queue is a binary heap while it holds fewer than
-//! [`SMALL_UP`] events and becomes a radix heap above; it turns back below [`SMALL_DOWN`]. The
-//! gap between the two keeps switches rare, and a switch reuses the storage it empties.
+//! With few pending events (one office of ten counters has about a dozen) a sorted list is
+//! cheaper than any bucket structure or heap: popping takes its last entry, pushing shifts the
+//! few entries after its place (one `memmove`), where a binary heap's pop sifted through
+//! log2(pending) levels with two comparisons each (about 90 instructions an event). So the
+//! queue is a sorted list while it holds fewer than [`SMALL_UP`] events and becomes a radix
+//! heap above; it turns back below [`SMALL_DOWN`]. The gap between the two keeps switches rare,
+//! and a switch reuses the storage it empties.
 //!
 //! The key is 128 bits: the time's IEEE-754 bits (which order like the numbers for times of 0 or
 //! more), then the phase, then the sequence number. Every key is unique, so the order is total
 //! and the same on every run.
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// Which events go first among those at the same instant: a counter freed at `t` can serve a
 /// client who arrives at `t`, because departures come before arrivals; a client whose service
@@ -114,7 +114,8 @@ impl<E> Entry<E> {
 /// Two events at the same time and phase pop in the order they were pushed, so a run is the
 /// same every time. An event pushed with a key below the last one popped (a zero-length service
 /// starting during an arrival at the same instant: a departure, phase 0, while phase 3 is being
-/// processed) is still the smallest pending key, and waits in a small side heap that pops first.
+/// processed) is still the smallest pending key, and waits in a small sorted side list that pops
+/// first.
 /// Buckets keep their storage, so pushing allocates only while the queue grows beyond its
 /// largest size so far.
 pub struct EventQueue<E> {
@@ -124,8 +125,9 @@ pub struct EventQueue<E> {
     /// The key of the last event popped.
     last: u128,
     /// Keys below `last` (rare; see the type's documentation); while `small`, every event.
-    early: BinaryHeap<Reverse<EarlyEntry<E>>>,
-    /// The queue is the binary heap `early` alone (few events pending).
+    /// Sorted by decreasing key: the earliest event is the last entry.
+    early: Vec<Entry<E>>,
+    /// The queue is the sorted list `early` alone (few events pending).
     small: bool,
     /// Storage of emptied buckets, handed to the next bucket that needs some: which of the 512
     /// buckets receive events shifts as time grows (a delay covers lower digits of a larger
@@ -136,26 +138,6 @@ pub struct EventQueue<E> {
     spare: Vec<Vec<Entry<E>>>,
     len: usize,
     seq: u64,
-}
-
-/// An entry of the side heap, ordered by key alone.
-struct EarlyEntry<E>(Entry<E>);
-
-impl<E> PartialEq for EarlyEntry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.key() == other.0.key()
-    }
-}
-impl<E> Eq for EarlyEntry<E> {}
-impl<E> PartialOrd for EarlyEntry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for EarlyEntry<E> {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.key().cmp(&other.0.key())
-    }
 }
 
 impl<E> EventQueue<E> {
@@ -169,7 +151,7 @@ impl<E> EventQueue<E> {
             buckets,
             occupied: [0; WORDS],
             last: 0,
-            early: BinaryHeap::with_capacity(SMALL_UP + 1),
+            early: Vec::with_capacity(SMALL_UP + 1),
             small: true,
             spare,
             len: 0,
@@ -219,7 +201,7 @@ impl<E> EventQueue<E> {
         };
         self.len += 1;
         if self.small || k < self.last {
-            self.early.push(Reverse(EarlyEntry(entry)));
+            self.insert_early(entry);
             if self.small && self.len > SMALL_UP {
                 self.become_radix();
             }
@@ -232,14 +214,13 @@ impl<E> EventQueue<E> {
     /// heap keeps its storage (and any event before `last`).
     fn become_radix(&mut self) {
         self.small = false;
-        let mut all = std::mem::take(&mut self.early).into_vec();
-        for i in (0..all.len()).rev() {
-            if all[i].0 .0.key() >= self.last {
-                let Reverse(EarlyEntry(entry)) = all.swap_remove(i);
-                self.place(entry);
-            }
+        // Decreasing keys: those at or after `last` come first, and leave in one drain.
+        let mut early = std::mem::take(&mut self.early);
+        let after = early.partition_point(|e| e.key() >= self.last);
+        for entry in early.drain(..after) {
+            self.place(entry);
         }
-        self.early = BinaryHeap::from(all);
+        self.early = early;
     }
 
     /// From radix heap to binary heap: every bucket empties into the heap and keeps its
@@ -249,15 +230,25 @@ impl<E> EventQueue<E> {
         while let Some(b) = self.first_bucket() {
             self.occupied[b / 64] &= !(1 << (b % 64));
             let mut bucket = std::mem::take(&mut self.buckets[b]);
-            self.early.extend(bucket.drain(..).map(|e| Reverse(EarlyEntry(e))));
+            self.early.extend(bucket.drain(..));
             self.spare.push(bucket);
         }
+        // Keys are unique, so an unstable sort gives the one order.
+        self.early.sort_unstable_by_key(|e| std::cmp::Reverse(e.key()));
+    }
+
+    /// Puts `entry` in its place in the sorted side list: after every larger key.
+    #[inline]
+    fn insert_early(&mut self, entry: Entry<E>) {
+        let k = entry.key();
+        let at = self.early.partition_point(|e| e.key() > k);
+        self.early.insert(at, entry);
     }
 
     /// Removes and returns the earliest event with its time and phase.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, Phase, E)> {
-        if let Some(Reverse(EarlyEntry(e))) = self.early.pop() {
+        if let Some(e) = self.early.pop() {
             self.len -= 1;
             if self.small {
                 // Kept so that a later switch to the radix heap knows where it starts.

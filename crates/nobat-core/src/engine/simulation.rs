@@ -738,6 +738,15 @@ impl<'m> Simulation<'m> {
         let origin = client.origin as usize;
         let service = client.service as usize;
         let filtered = self.filter || redirect_from.is_some();
+        // One office to go to and no trip to time: no buffers, no view, no policy.
+        if !filtered && model.geography.is_none() {
+            if let [office] = *table.for_origin(origin) {
+                if self.setup.information.refresh > 0.0 && follows {
+                    self.sent[office] += 1;
+                }
+                return Ok(Some((office, 0.0)));
+            }
+        }
         let mut cand = std::mem::take(&mut self.cand);
         let mut travel_buffer = std::mem::take(&mut self.travel);
         cand.clear();
@@ -982,6 +991,19 @@ impl<'m> Simulation<'m> {
     /// Starts services at `office` while it has free open counters and clients waiting: the
     /// first of the most urgent priority level (or, pooled, of the shared queue).
     fn serve_next<R: Recorder>(&mut self, t: f64, office: usize, recorder: &mut R) {
+        if self.reserved.is_empty() && !self.setup.pooled {
+            // No reserved counters, each office its own queue: the loop below, without the
+            // checks it needs for those.
+            while self.busy[office] < self.open_counters[office] {
+                let Some(handle) = self.next_waiting(office, false) else {
+                    return;
+                };
+                self.waiting[office] -= 1;
+                recorder.queue_changed(t, office, self.waiting[office] as usize);
+                self.start_service(t, office, handle, false, recorder);
+            }
+            return;
+        }
         loop {
             // A free reserved counter takes a booked client; a general one, anyone.
             let reserved_free = self.free_counter(office, true) == Some(true);
