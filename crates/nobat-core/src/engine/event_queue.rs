@@ -230,7 +230,7 @@ impl<E> EventQueue<E> {
         while let Some(b) = self.first_bucket() {
             self.occupied[b / 64] &= !(1 << (b % 64));
             let mut bucket = std::mem::take(&mut self.buckets[b]);
-            self.early.extend(bucket.drain(..));
+            self.early.append(&mut bucket);
             self.spare.push(bucket);
         }
         // Keys are unique, so an unstable sort gives the one order.
