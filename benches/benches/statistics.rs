@@ -20,9 +20,11 @@ fn model(city: bool) -> nobat_core::model::Model {
             src.push_str(&format!("[[zone]]\nname = \"Z{z}\"\nlocation = [{z}, 1]\nweight = 1\n"));
         }
     }
-    for s in 0..if city { 3 } else { 1 } {
+    let services = if city { 3 } else { 1 };
+    for s in 0..services {
         src.push_str(&format!(
-            "[[service]]\nname = \"S{s}\"\nshare = 1\nduration = {{ dist = \"exponential\", mean = 5 }}\n"
+            "[[service]]\nname = \"S{s}\"\nshare = {}\nduration = {{ dist = \"exponential\", mean = 5 }}\n",
+            1.0 / f64::from(services)
         ));
     }
     for o in 0..if city { 20 } else { 1 } {
@@ -74,9 +76,11 @@ fn statistics(c: &mut Criterion) {
     for (name, city) in [("one office", false), ("20 offices, 3 services, 4 zones", true)] {
         let model = model(city);
         let clients = clients(city);
+        // One set of statistics for every batch: creating it (its histograms) is not the
+        // per-client cost.
+        let mut stats = ReplicationStats::new(&model);
         group.bench_function(BenchmarkId::new("ReplicationStats::departure", name), |b| {
             b.iter(|| {
-                let mut stats = ReplicationStats::new(&model);
                 for c in &clients {
                     stats.departure(c.start + c.duration, c.office as usize, c);
                 }
