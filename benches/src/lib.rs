@@ -2,6 +2,7 @@
 //! the bare event loop nobat is measured against.
 
 pub mod bare_loop;
+pub mod counting_alloc;
 
 use nobat_core::model::Model;
 use nobat_core::scenario;

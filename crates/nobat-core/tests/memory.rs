@@ -9,36 +9,14 @@
 use nobat_core::experiment::{run_experiment, NamedPolicy, RunOptions};
 use nobat_core::report::Report;
 use nobat_core::scenario;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicI64, Ordering};
-
-struct Tracking;
-
-static IN_USE: AtomicI64 = AtomicI64::new(0);
-static PEAK: AtomicI64 = AtomicI64::new(0);
-
-fn grew(bytes: i64) {
-    let now = IN_USE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(now, Ordering::Relaxed);
-}
-
-unsafe impl GlobalAlloc for Tracking {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size() as i64);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        IN_USE.fetch_sub(layout.size() as i64, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        grew(new_size as i64 - layout.size() as i64);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+// The benchmarks' counting allocator, included rather than depended on (nobat-benches depends
+// on this crate).
+#[path = "../../../benches/src/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::CountingAllocator;
 
 #[global_allocator]
-static GLOBAL: Tracking = Tracking;
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 /// Peak bytes in use while running and reporting a 3-office network with appointments, hours,
 /// patience and geography for `days` days, and the clients it simulated.
@@ -79,8 +57,8 @@ fn peak_for(days: u32) -> (i64, u64) {
         "#
     ))
     .expect("valid scenario");
-    let base = IN_USE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
+    let base = counting_alloc::in_use();
+    counting_alloc::reset_peak();
     let options = RunOptions {
         threads: Some(1),
         ..RunOptions::default()
@@ -90,7 +68,7 @@ fn peak_for(days: u32) -> (i64, u64) {
     let clients = report.summary.iter().map(|r| r.arrived).sum();
     drop(report);
     drop(result);
-    (PEAK.load(Ordering::Relaxed) - base, clients)
+    (counting_alloc::peak() - base, clients)
 }
 
 #[test]

@@ -552,24 +552,7 @@ impl<'m> Simulation<'m> {
         };
         let point = model.origins[origin].place.sample(&mut self.origin_rng);
         let online = at_office.is_none() && sv.online_share > 0.0 && self.channel_rng.random::<f64>() < sv.online_share;
-        let mut client = Client {
-            id: self.next_id,
-            service: service as u16,
-            zone: model.origins[origin].zone as u32,
-            office: u32::MAX,
-            origin: origin as u32,
-            created: t,
-            arrived: t,
-            work,
-            patience,
-            start: f64::NAN,
-            duration: f64::NAN,
-            redirected: false,
-            slot: f64::NAN,
-            left: t,
-            reserved: false,
-        };
-        self.next_id += 1;
+        let mut client = self.create_client(t, service, origin, u32::MAX, work, patience);
         recorder.client_created(t, &client);
         if let Some(office) = at_office.filter(|_| !self.setup.pooled) {
             // Recorded at its office: it is there now, whatever the policy. (`pooled`, the
@@ -848,6 +831,38 @@ impl<'m> Simulation<'m> {
         self.cand = cand;
         self.travel = travel_buffer;
         Ok(result)
+    }
+
+    /// A new walk-in of `service` from `origin` at `t`, bound for `office` (`u32::MAX`: not yet
+    /// allocated), with its drawn requirement and patience; the next id is its.
+    fn create_client(
+        &mut self,
+        t: f64,
+        service: usize,
+        origin: usize,
+        office: u32,
+        work: f64,
+        patience: f64,
+    ) -> Client {
+        let client = Client {
+            id: self.next_id,
+            service: service as u16,
+            zone: self.model.origins[origin].zone as u32,
+            office,
+            origin: origin as u32,
+            created: t,
+            arrived: t,
+            work,
+            patience,
+            start: f64::NAN,
+            duration: f64::NAN,
+            redirected: false,
+            slot: f64::NAN,
+            left: t,
+            reserved: false,
+        };
+        self.next_id += 1;
+        client
     }
 
     /// Opens `office` to new clients or closes it, keeping the count of closed offices.
@@ -1246,24 +1261,7 @@ impl<'m> Simulation<'m> {
             let work = sv.duration.sample(rng);
             let patience = sv.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(rng));
             let origin = model.sources[0].pick_origin(rng);
-            let client = Client {
-                id: self.next_id,
-                service: service as u16,
-                zone: model.origins[origin].zone as u32,
-                office: office as u32,
-                origin: origin as u32,
-                created: t,
-                arrived: t,
-                work,
-                patience,
-                start: f64::NAN,
-                duration: f64::NAN,
-                redirected: false,
-                slot: f64::NAN,
-                left: t,
-                reserved: false,
-            };
-            self.next_id += 1;
+            let client = self.create_client(t, service, origin, office as u32, work, patience);
             recorder.client_created(t, &client);
             if self.setup.pooled {
                 let handle = self.slab.insert(Client {

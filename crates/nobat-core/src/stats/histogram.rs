@@ -187,21 +187,7 @@ impl WaitHistogram {
 
     /// The `q`-quantile (0 < q <= 1): the value of rank `ceil(q·n)`, or `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        if self.total == 0 {
-            return None;
-        }
-        let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total);
-        if rank <= self.zero {
-            return Some(0.0);
-        }
-        let mut seen = self.zero;
-        for (i, &c) in self.counts.iter().enumerate() {
-            seen += c;
-            if seen >= rank {
-                return Some(bucket_point(i).clamp(self.min_positive, self.max));
-            }
-        }
-        Some(self.max)
+        quantile_of(q, self.total, self.zero, 0, &self.counts, self.min_positive, self.max)
     }
 
     /// The largest observation, or `None` when empty.
@@ -220,6 +206,36 @@ pub struct SparseHistogram {
     buckets: Vec<(u16, u64)>,
     min_positive: f64,
     max: f64,
+}
+
+/// The `q`-quantile of `total` observations, `zero` of them at zero and `counts` in the positive
+/// buckets from `lowest` on: the value of rank `ceil(q·n)`, reported as its bucket's point clamped
+/// to the exact extremes, or `None` when empty. One rule for [`WaitHistogram`] and
+/// [`CompactHistogram`], so that both report the same quantiles.
+fn quantile_of(
+    q: f64,
+    total: u64,
+    zero: u64,
+    lowest: usize,
+    counts: &[u64],
+    min_positive: f64,
+    max: f64,
+) -> Option<f64> {
+    if total == 0 {
+        return None;
+    }
+    let rank = ((q * total as f64).ceil() as u64).clamp(1, total);
+    if rank <= zero {
+        return Some(0.0);
+    }
+    let mut seen = zero;
+    for (k, &c) in counts.iter().enumerate() {
+        seen += c;
+        if seen >= rank {
+            return Some(bucket_point(lowest + k).clamp(min_positive, max));
+        }
+    }
+    Some(max)
 }
 
 /// The value reported for positive bucket `i` (from 0): the point of least relative error.
@@ -356,21 +372,15 @@ impl CompactHistogram {
     /// The `q`-quantile (0 < q <= 1) as [`WaitHistogram::quantile`] reports it, or `None` when
     /// empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        if self.total == 0 {
-            return None;
-        }
-        let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total);
-        if rank <= self.zero {
-            return Some(0.0);
-        }
-        let mut seen = self.zero;
-        for (k, &c) in self.counts.iter().enumerate() {
-            seen += c;
-            if seen >= rank {
-                return Some(bucket_point(self.lowest + k).clamp(self.min_positive, self.max));
-            }
-        }
-        Some(self.max)
+        quantile_of(
+            q,
+            self.total,
+            self.zero,
+            self.lowest,
+            &self.counts,
+            self.min_positive,
+            self.max,
+        )
     }
 }
 
