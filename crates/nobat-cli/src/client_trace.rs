@@ -138,7 +138,7 @@ impl Drop for ClientTrace<'_> {
 }
 
 impl RecorderFactory for ClientTrace<'_> {
-    fn open(&self, policy: usize, name: &str, replication: u32) -> Box<dyn Recorder + Send + '_> {
+    fn open(&self, policy: usize, name: &str, replication: u32, warmup: f64) -> Box<dyn Recorder + Send + '_> {
         let path = self.part_path(policy, replication);
         let out = match File::create(&path) {
             Ok(file) => {
@@ -163,6 +163,7 @@ impl RecorderFactory for ClientTrace<'_> {
             policy: name.to_string(),
             replication: replication.to_string(),
             pooled,
+            warmup,
             cells: String::with_capacity(64),
         })
     }
@@ -177,6 +178,8 @@ struct PartWriter<'a, 'm> {
     replication: String,
     /// The policy pools every counter: a client without an office waited in the shared queue.
     pooled: bool,
+    /// Clients created before it are not counted, so not traced (the replication's warm-up).
+    warmup: f64,
     /// The number cells of the row being written (reused).
     cells: String,
 }
@@ -195,7 +198,7 @@ impl PartWriter<'_, '_> {
         outcome: &str,
     ) {
         let model = self.trace.model;
-        if client.created < model.run.warmup {
+        if client.created < self.warmup {
             return;
         }
         let Some(out) = self.out.as_mut() else { return };

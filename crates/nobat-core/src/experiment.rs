@@ -179,10 +179,12 @@ pub struct PrecisionOutcome {
 }
 
 /// The warm-up of replication `replication`: the scenario's, or, with `warmup = "auto"`, the
-/// one MSER-5 chooses (see [`Mser`]) on a pilot run of the same policy and replication index
-/// with the base seed [`pilot_seed`]`(seed)`, whose statistics are then thrown away. The
+/// one MSER-5 chooses (see [`Mser`]) on a pilot run of `policy` with the same replication index
+/// and the base seed [`pilot_seed`]`(seed)`, whose statistics are then thrown away. The
 /// replication is run from the start, counting from the chosen time: nothing measured before
-/// the warm-up leaks into the results, at the cost of simulating each replication twice.
+/// the warm-up leaks into the results, at the cost of simulating each replication twice. A run
+/// passes its baseline (first) policy for every policy, so that all policies of a replication
+/// count the same clients and their comparison stays paired (common random numbers).
 ///
 /// Why the pilot draws other clients than the replication it decides for: MSER applied to the
 /// very data that is then averaged cuts wherever a chance excursion of long waits happens to
@@ -456,9 +458,10 @@ pub struct Observers<'a> {
 /// that its output does not depend on the number of threads.
 pub trait RecorderFactory: Sync {
     /// The recorder of replication `replication` of policy `policy` (its index in the list
-    /// run, named `name`). It sees every event of that replication, then `finished`, and is
-    /// then dropped.
-    fn open(&self, policy: usize, name: &str, replication: u32) -> Box<dyn Recorder + Send + '_>;
+    /// run, named `name`), whose clients created before `warmup` are not counted (the
+    /// scenario's warm-up, or the one `warmup = "auto"` chose for the replication). It sees
+    /// every event of that replication, then `finished`, and is then dropped.
+    fn open(&self, policy: usize, name: &str, replication: u32, warmup: f64) -> Box<dyn Recorder + Send + '_>;
 }
 
 /// Runs every policy for every replication and folds the results.
@@ -612,16 +615,20 @@ pub fn run_tasks<E: From<SimulationError>>(
         if control.interrupted() {
             return Err(SimulationError::Interrupted);
         }
-        let warmup = replication_warmup(model, r, seed, &setups[p], control, &policies[p])?;
+        // One warm-up per replication, chosen on the baseline policy, so that every policy
+        // counts the same clients and comparisons stay paired.
+        let warmup = replication_warmup(model, r, seed, &setups[0], control, &policies[0])?;
         let mut policy = (policies[p].factory)(model);
         let stats = ReplicationStats::with_warmup(model, warmup);
         // Two monomorphised loops: without observers the engine runs the statistics alone,
         // with nothing extra per event.
         let extras = observers.time_series || observers.by_hour || observers.recorders.is_some();
         let measured = if extras {
-            let series = observers.time_series.then(|| TimeSeriesRecorder::new(model));
-            let hourly = observers.by_hour.then(|| HourlyRecorder::new(model));
-            let own = observers.recorders.map(|f| f.open(p, &policies[p].name, r));
+            let series = observers
+                .time_series
+                .then(|| TimeSeriesRecorder::with_warmup(model, warmup));
+            let hourly = observers.by_hour.then(|| HourlyRecorder::with_warmup(model, warmup));
+            let own = observers.recorders.map(|f| f.open(p, &policies[p].name, r, warmup));
             let mut all = (stats, (series, (hourly, own)));
             run_replication_with(model, r, seed, &setups[p], control, &mut policy, &mut all)?;
             let (stats, (series, (by_hour, _))) = all;

@@ -105,3 +105,32 @@ fn every_policy_meets_the_same_backlog() {
         "random backlogs differ between replications: {counts:?}"
     );
 }
+
+/// A backlog arrives all at once at an opening: the limit on clients in the system stops it
+/// there as it stops runaway arrivals, instead of letting memory grow.
+#[test]
+fn a_backlog_above_the_limit_stops_the_run() {
+    use nobat_core::engine::{RunControl, SimulationError};
+    use nobat_core::experiment::{run_experiment_with, Observers};
+    let model = scenario::load(
+        "[run]\nhorizon = \"3d\"\n[arrivals]\nbacklog = 500\n[[service]]\nname = \"s\"\n\
+         duration = { dist = \"exponential\", mean = 5 }\n[[office]]\nname = \"A\"\nhours = \"08:00-14:00\"\n\
+         [[policy]]\nkind = \"random\"\n",
+    )
+    .expect("valid scenario");
+    let control = RunControl {
+        max_in_system: 100,
+        ..RunControl::default()
+    };
+    let result = run_experiment_with(
+        &model,
+        &NamedPolicy::from_model(&model),
+        &RunOptions::default(),
+        &control,
+        &Observers::default(),
+    );
+    assert!(
+        matches!(result, Err(SimulationError::TooManyClients { .. })),
+        "{result:?}"
+    );
+}

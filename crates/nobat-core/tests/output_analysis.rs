@@ -9,10 +9,12 @@
 
 mod support;
 
-use nobat_core::experiment::{run_experiment, NamedPolicy, Precision, RunOptions};
+use nobat_core::engine::RunControl;
+use nobat_core::experiment::{run_experiment, run_experiment_with, NamedPolicy, Observers, Precision, RunOptions};
 use nobat_core::report::Report;
 use nobat_core::scenario;
 use nobat_core::stats::mean_and_half_width;
+use nobat_core::stats::HOURS;
 use support::check::{self, Verdicts};
 use support::{per_replication, theory, Setup};
 
@@ -64,6 +66,56 @@ fn auto_warmup_cuts_nothing_without_a_transient() {
     let model = scenario::load(src).expect("valid scenario");
     let result = run_experiment(&model, &NamedPolicy::from_model(&model), &RunOptions::default()).expect("runs");
     assert!(result.policies[0].replications.iter().all(|r| r.warmup == 0.0));
+}
+
+/// With `auto`, each replication has one warm-up for every policy (chosen on the baseline), so
+/// policies count the same clients and stay paired; and the hours of the day and the time series
+/// count from that warm-up too, like the statistics.
+#[test]
+fn auto_warmup_is_shared_by_policies_and_observers() {
+    let src = "[run]\nhorizon = 3000\nwarmup = \"auto\"\nreplications = 3\n[arrivals]\nrate = 1.8\n\
+               [[service]]\nname = \"s\"\nduration = { dist = \"exponential\", mean = 1.0 }\n\
+               [[office]]\nname = \"A\"\n[[office]]\nname = \"B\"\n\
+               [[policy]]\nkind = \"random\"\n[[policy]]\nkind = \"shortest-queue\"\n";
+    let model = scenario::load(src).expect("valid scenario");
+    let observers = Observers {
+        time_series: true,
+        by_hour: true,
+        ..Observers::default()
+    };
+    let result = run_experiment_with(
+        &model,
+        &NamedPolicy::from_model(&model),
+        &RunOptions::default(),
+        &RunControl::default(),
+        &observers,
+    )
+    .expect("runs");
+    let [random, jsq] = &result.policies[..] else {
+        panic!("two policies")
+    };
+    assert!(random.replications.iter().any(|r| r.warmup > 0.0), "MSER cut nothing");
+    for (a, b) in random.replications.iter().zip(&jsq.replications) {
+        assert_eq!(
+            (a.warmup, a.arrived),
+            (b.warmup, b.arrived),
+            "replication {}",
+            a.replication
+        );
+    }
+    for p in [random, jsq] {
+        let hours = p.by_hour.as_ref().expect("recorded");
+        let by_hour: u64 = (0..model.offices.len())
+            .flat_map(|o| (0..HOURS).map(move |h| (o, h)))
+            .map(|(o, h)| hours.cell(o, h).arrivals)
+            .sum();
+        let counted: u64 = p.replications.iter().map(|r| r.arrived).sum();
+        assert_eq!(
+            by_hour, counted,
+            "{}: by_hour counts clients before the warm-up",
+            p.name
+        );
+    }
 }
 
 /// `auto` is refused where there is no steady state to reach, with the reason.

@@ -448,7 +448,13 @@ impl<'m> Simulation<'m> {
                 }
                 Phase::Departure => self.depart(t, payload, recorder),
                 Phase::Renege => self.renege(t, payload, recorder),
-                Phase::OfficeChange => self.office_change(t, payload as usize, recorder),
+                Phase::OfficeChange => {
+                    self.office_change(t, payload as usize, recorder);
+                    // An opening may bring a backlog of clients at once.
+                    if self.slab.len() > control.max_in_system {
+                        return Err(self.too_many(t, control.max_in_system));
+                    }
+                }
                 Phase::Refresh => {
                     self.board_present.copy_from_slice(&self.present);
                     self.board_busy.copy_from_slice(&self.busy);

@@ -75,6 +75,9 @@ pub enum FitError {
     /// Every observation is the same: no spread to fit.
     #[error("all {0} service times are equal ({1} min): a `deterministic` duration, nothing to fit")]
     Constant(usize, f64),
+    /// No family has a finite likelihood (values at the edge of what a float holds).
+    #[error("no family fits these {0} service times: their likelihood is not finite under any")]
+    NoFamily(usize),
 }
 
 /// Sorted positive observations with the sums every estimator needs.
@@ -105,6 +108,9 @@ pub fn fit_all(times: &[f64]) -> Result<Vec<FittedDist>, FitError> {
     };
     let mut fits = vec![exponential(&s), lognormal(&s), gamma(&s), weibull(&s)];
     fits.retain(|f| f.log_likelihood.is_finite());
+    if fits.is_empty() {
+        return Err(FitError::NoFamily(x.len()));
+    }
     fits.sort_by(|a, b| a.aic.total_cmp(&b.aic));
     Ok(fits)
 }
@@ -295,6 +301,16 @@ pub fn ks_p_value(d: f64, n: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Service times at the edge of what a float holds: no family has a finite likelihood, and
+    /// the fit says so instead of choosing among nothing.
+    #[test]
+    fn no_finite_likelihood_is_an_error() {
+        assert!(matches!(
+            fit_all(&[1.7e308, 1.7000000000000001e308]),
+            Err(FitError::NoFamily(2))
+        ));
+    }
     use crate::random::{stream, StreamKind};
     use rand_distr::{Distribution, Exp, Gamma as G, LogNormal as L, Weibull as W};
 

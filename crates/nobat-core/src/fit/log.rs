@@ -61,10 +61,13 @@ pub const LOG_TIME_FORMS: &str =
 pub fn parse_log_time(text: &str) -> Result<LogTime, String> {
     let t = text.trim();
     if let Ok(m) = t.parse::<f64>() {
-        return if m.is_finite() && m >= 0.0 {
+        let max = crate::scenario::MAX_MINUTES;
+        return if m.is_finite() && (0.0..=max).contains(&m) {
             Ok(LogTime::Minutes(m))
         } else {
-            Err(format!("`{t}` is not a time: minutes must be a finite number >= 0"))
+            Err(format!(
+                "`{t}` is not a time: minutes must be a number from 0 to {max:e}"
+            ))
         };
     }
     let bad = || format!("`{t}` is not a time: expected {LOG_TIME_FORMS}");
@@ -183,9 +186,12 @@ pub fn fit_log(records: &[LogRecord], first_day: usize, copies: u64) -> LogFit {
     });
     let lo = if lo.is_finite() { lo } else { 0.0 };
     let (first, last) = ((lo / 1440.0).floor() as i64, (hi / 1440.0).floor() as i64);
+    // Each weekday's days in [first, last], counted rather than walked (a log may span years).
     let mut days = [0u64; 7];
-    for d in first..=last.max(first) {
-        days[(d + first_day as i64).rem_euclid(7) as usize] += copies.max(1);
+    let n = (last.max(first) - first + 1) as u64;
+    for k in 0..7u64 {
+        let weekday = (first + first_day as i64 + k as i64).rem_euclid(7) as usize;
+        days[weekday] += (n / 7 + u64::from(k < n % 7)) * copies.max(1);
     }
     let mut all = ArrivalTable::new("all", "all");
     let mut offices: Vec<ArrivalTable> = Vec::new();
@@ -270,9 +276,30 @@ mod tests {
             "2026-03-07 25:00",
             "2026-03-07",
             "NaN",
+            "1e15",
         ] {
             assert!(parse_log_time(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Days per weekday are counted, not walked: right for short and long spans, and a log over
+    /// a million years (the largest times allowed) is read at once.
+    #[test]
+    fn days_per_weekday_for_any_span() {
+        let rec = |t: f64| LogRecord {
+            office: "A".into(),
+            service: "s".into(),
+            zone: None,
+            issued: t,
+            called: None,
+            done: None,
+        };
+        // Days 0 to 9 with day 0 a Monday (2): Mon..Wed twice, the other days once.
+        let fit = fit_log(&[rec(10.0), rec(9.0 * 1440.0 + 10.0)], 2, 1);
+        assert_eq!(fit.days, [1, 1, 2, 2, 2, 1, 1]);
+        let fit = fit_log(&[rec(0.0), rec(crate::scenario::MAX_MINUTES)], 0, 2);
+        let total: u64 = fit.days.iter().sum();
+        assert_eq!(total, 2 * ((crate::scenario::MAX_MINUTES / 1440.0).floor() as u64 + 1));
     }
 
     /// Counts by hour and weekday give the product model's estimates: 2 days (sat, sun), 3

@@ -248,7 +248,11 @@ fn bucket_point(i: usize) -> f64 {
 /// an empty one takes no heap memory, and one whose waits span a few decades a few kilobytes,
 /// instead of 13 KB each. Recording is a direct index, like the dense histogram's; the range
 /// grows when a value falls outside it (at most 1,630 buckets, so growth is bounded).
+///
+/// Read back (from a shard's partial result) it is checked like [`SparseHistogram`]: buckets
+/// within range and counts that add up, so a damaged file is an error, not a panic.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "CompactParts")]
 pub struct CompactHistogram {
     zero: u64,
     /// The positive bucket (`Bucket` minus one) of `counts[0]`.
@@ -258,6 +262,44 @@ pub struct CompactHistogram {
     total: u64,
     min_positive: f64,
     max: f64,
+}
+
+/// A [`CompactHistogram`] as read, before its checks.
+#[derive(serde::Deserialize)]
+struct CompactParts {
+    zero: u64,
+    lowest: usize,
+    counts: Vec<u64>,
+    total: u64,
+    min_positive: f64,
+    max: f64,
+}
+
+impl TryFrom<CompactParts> for CompactHistogram {
+    type Error = String;
+
+    fn try_from(p: CompactParts) -> Result<Self, String> {
+        if p.lowest.checked_add(p.counts.len()).is_none_or(|end| end > BUCKETS) {
+            return Err(format!(
+                "histogram buckets {}..{}+{} out of range (0..{BUCKETS})",
+                p.lowest,
+                p.lowest,
+                p.counts.len()
+            ));
+        }
+        let sum = p.counts.iter().try_fold(p.zero, |a, &c| a.checked_add(c));
+        if sum != Some(p.total) {
+            return Err(format!("histogram counts do not add up to its total {}", p.total));
+        }
+        Ok(CompactHistogram {
+            zero: p.zero,
+            lowest: p.lowest,
+            counts: p.counts,
+            total: p.total,
+            min_positive: p.min_positive,
+            max: p.max,
+        })
+    }
 }
 
 impl From<WaitHistogram> for SparseHistogram {
@@ -475,6 +517,27 @@ mod tests {
         for x in probes {
             assert_eq!(WaitHistogram::bucket_of(x).0, by_search(x), "x = {x:e}");
         }
+    }
+
+    /// A compact histogram read back is checked: out-of-range buckets or counts that do not add
+    /// up are refused; a sound one reads back equal.
+    #[test]
+    fn compact_read_back_is_checked() {
+        let mut h = CompactHistogram::new();
+        [0.0, 2.0, 3.0].iter().for_each(|&x| h.record(x));
+        let parts = |lowest: usize, counts: Vec<u64>, total: u64| CompactParts {
+            zero: 1,
+            lowest,
+            counts,
+            total,
+            min_positive: 2.0,
+            max: 3.0,
+        };
+        let good = CompactHistogram::try_from(parts(h.lowest, h.counts.clone(), 3));
+        assert_eq!(good, Ok(h.clone()));
+        assert!(CompactHistogram::try_from(parts(BUCKETS, vec![1, 1], 3)).is_err());
+        assert!(CompactHistogram::try_from(parts(usize::MAX, vec![1], 2)).is_err());
+        assert!(CompactHistogram::try_from(parts(h.lowest, h.counts.clone(), 9)).is_err());
     }
 
     /// The compact histogram reports exactly what the dense one does, also after merging.

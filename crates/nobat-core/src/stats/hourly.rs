@@ -60,11 +60,17 @@ pub struct HourlyRecorder {
 impl HourlyRecorder {
     /// Empty cells for a replication of `model`.
     pub fn new(model: &Model) -> Self {
+        Self::with_warmup(model, model.run.warmup)
+    }
+
+    /// Empty cells counting the clients created from `warmup` on (the one chosen for this
+    /// replication, as `warmup = "auto"` does).
+    pub fn with_warmup(model: &Model, warmup: f64) -> Self {
         let n = model.offices.len();
         HourlyRecorder {
             cells: vec![HourCell::default(); n * HOURS],
-            open: vec![(0, model.run.warmup); n],
-            warmup: model.run.warmup,
+            open: vec![(0, warmup); n],
+            warmup,
             horizon: model.run.horizon,
         }
     }

@@ -95,14 +95,22 @@ pub struct TimeSeriesRecorder {
     /// `[waiting, busy]` areas (level × minutes), office-major: `office * bins.count + b`.
     areas: Vec<[f64; 2]>,
     horizon: f64,
+    /// Where its window starts: the replication's warm-up.
+    start: f64,
     end: f64,
 }
 
 impl TimeSeriesRecorder {
     /// An empty recorder for a replication of `model`, measuring from its warm-up.
     pub fn new(model: &Model) -> Self {
+        Self::with_warmup(model, model.run.warmup)
+    }
+
+    /// An empty recorder measuring from `warmup` (the one chosen for this replication, as
+    /// `warmup = "auto"` does).
+    pub fn with_warmup(model: &Model, warmup: f64) -> Self {
         let bins = DayBins::new(model.run.sample);
-        let start = model.run.warmup;
+        let start = warmup;
         let (day_start, bin) = bins.locate(start);
         let track = Track {
             last: start,
@@ -118,6 +126,7 @@ impl TimeSeriesRecorder {
             tracks: vec![track; model.offices.len()],
             areas: vec![[0.0; 2]; model.offices.len() * bins.count],
             horizon: model.run.horizon,
+            start,
             end: start,
         }
     }
@@ -191,6 +200,9 @@ pub struct TimeSeries {
     replications: u32,
     start: f64,
     end: f64,
+    /// Per interval of the day: minutes between `start` and a later warm-up of a replication,
+    /// summed over replications (all zero unless `warmup = "auto"` chose a warm-up).
+    late: Vec<f64>,
 }
 
 /// The time-average levels of one office in one interval of the day.
@@ -215,6 +227,7 @@ impl TimeSeries {
             replications: 0,
             start: model.run.warmup,
             end: model.run.warmup,
+            late: vec![0.0; bins.count],
         }
     }
 
@@ -226,6 +239,13 @@ impl TimeSeries {
         }
         self.replications += 1;
         self.end = self.end.max(r.end);
+        // A replication whose warm-up ends after the common start (`warmup = "auto"`) was not
+        // watched before it: its interval minutes in between are no exposure.
+        if r.start > self.start {
+            for (b, late) in self.late.iter_mut().enumerate() {
+                *late += self.bins.exposure(b, self.start, r.start);
+            }
+        }
     }
 
     /// The latest end of any replication absorbed (minutes).
@@ -251,7 +271,7 @@ impl TimeSeries {
         let end = if end > day_start + lo { day_start + hi } else { end };
         (0..self.bins.count)
             .filter_map(|b| {
-                let exposure = self.bins.exposure(b, self.start, end) * f64::from(self.replications);
+                let exposure = self.bins.exposure(b, self.start, end) * f64::from(self.replications) - self.late[b];
                 (exposure > 0.0).then(|| {
                     let [w, s] = self.areas[office * self.bins.count + b];
                     Sample {
