@@ -132,7 +132,8 @@ impl Precision {
 
     /// The replications to run first, given those requested.
     pub fn first_batch(&self, requested: u32) -> u32 {
-        requested.max(Self::MIN_REPLICATIONS).min(self.max_replications.max(1))
+        // Never fewer than asked for: the cap limits the replications added, not those requested.
+        requested.max(Self::MIN_REPLICATIONS.min(self.max_replications.max(1)))
     }
 
     /// Whether one policy's mean wait over its replications is as precise as asked: its 95%
@@ -742,5 +743,26 @@ impl ExperimentFold {
             .iter()
             .map(|p| p.replications.iter().filter_map(|r| r.wait_mean).collect())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first batch is what was asked for, at least the minimum, and never cut by the cap:
+    /// the cap limits the replications added.
+    #[test]
+    fn first_batch_is_never_fewer_than_asked() {
+        let p = |cap| Precision {
+            relative: 0.02,
+            max_replications: cap,
+        };
+        assert_eq!(p(200).first_batch(2), Precision::MIN_REPLICATIONS);
+        assert_eq!(p(200).first_batch(30), 30);
+        assert_eq!(p(200).first_batch(300), 300);
+        assert_eq!(p(3).first_batch(1), 3);
+        // At the cap already: no batch is added, whatever the interval.
+        assert_eq!(p(200).next(300, &[vec![1.0, 9.0, 2.0]]), Some(300));
     }
 }

@@ -134,3 +134,16 @@ fn a_backlog_above_the_limit_stops_the_run() {
         "{result:?}"
     );
 }
+
+/// With a geography, the clients at an office's door count as coming from its nearest zone.
+#[test]
+fn backlog_clients_come_from_the_nearest_zone() {
+    let result = run(
+        "[run]\nhorizon = \"1d\"\nreplications = 2\n[arrivals]\nbacklog = 7\n[geography]\nspeed_kmh = 20\n\
+         [[zone]]\nname = \"west\"\nlocation = [0, 0]\n[[zone]]\nname = \"east\"\nlocation = [10, 0]\n\
+         [[service]]\nname = \"s\"\nduration = { dist = \"exponential\", mean = 5 }\n\
+         [[office]]\nname = \"A\"\nlocation = [9, 0]\nhours = \"08:00-14:00\"\n[[policy]]\nkind = \"nearest\"\n",
+    );
+    let zones = &result.policies[0].zones;
+    assert_eq!((zones[0].clients, zones[1].clients), (0, 14), "west, east");
+}

@@ -44,12 +44,19 @@ pub fn run(args: &RunArgs) -> Result<String, CliError> {
     let result = run_experiment_with(&model, &NamedPolicy::from_model(&model), &options, &control, &observers);
     progress.finish();
     let result = result.map_err(|e| CliError::from_simulation(&args.scenario, e))?;
-    let text = write_run(&model, &result, args.out.as_deref(), with_report)?;
-    Ok(match &trace {
-        Some(trace) => {
-            let file = trace.finish().map_err(CliError::from_output)?;
-            format!("{text}wrote the client trace to {}\n", file.display())
+    // The trace first, then the reports; if the reports cannot be written the trace goes
+    // too, so that a failed run leaves neither.
+    let traced = trace
+        .as_ref()
+        .map(|t| t.finish().map_err(CliError::from_output))
+        .transpose()?;
+    let text = write_run(&model, &result, args.out.as_deref(), with_report).inspect_err(|_| {
+        if let Some(file) = &traced {
+            let _ = std::fs::remove_file(file);
         }
+    })?;
+    Ok(match traced {
+        Some(file) => format!("{text}wrote the client trace to {}\n", file.display()),
         None => text,
     })
 }

@@ -1247,6 +1247,17 @@ impl<'m> Simulation<'m> {
         if offered <= 0.0 {
             return;
         }
+        // With a geography, those at the door count as coming from the office's nearest origin
+        // (as a replayed log's office rows do); without one there is a single zone anyway.
+        let nearest = match (model.geography, model.offices[office].location) {
+            (Some(_), Some(at)) => {
+                let distance = |p: [f64; 2]| (p[0] - at[0]).hypot(p[1] - at[1]);
+                (0..model.origins.len()).min_by(|&a, &b| {
+                    distance(model.origins[a].place.centre()).total_cmp(&distance(model.origins[b].place.centre()))
+                })
+            }
+            _ => None,
+        };
         let rng = &mut self.backlog_rngs[office];
         let n = count.sample(rng);
         for _ in 0..n {
@@ -1266,7 +1277,7 @@ impl<'m> Simulation<'m> {
             let sv = &model.services[service];
             let work = sv.duration.sample(rng);
             let patience = sv.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(rng));
-            let origin = model.sources[0].pick_origin(rng);
+            let origin = nearest.unwrap_or_else(|| model.sources[0].pick_origin(rng));
             let client = self.create_client(t, service, origin, office as u32, work, patience);
             recorder.client_created(t, &client);
             if self.setup.pooled {
