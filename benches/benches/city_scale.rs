@@ -8,9 +8,8 @@
 //! `examples/probe` runs the same cities interleaved, for ratios and counters.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use nobat_benches::city;
-use nobat_core::engine::{run_replication, PolicySetup};
-use nobat_core::stats::ReplicationStats;
+use nobat_benches::{city, run_once};
+use nobat_core::engine::PolicySetup;
 use std::hint::black_box;
 
 fn city_scale(c: &mut Criterion) {
@@ -19,15 +18,9 @@ fn city_scale(c: &mut Criterion) {
     for offices in [10, 300] {
         let model = city(offices);
         let setup = PolicySetup::from_spec(&model, &model.policies[0]);
-        let run = || {
-            let mut stats = ReplicationStats::new(&model);
-            let mut policy = model.policies[0].kind.build(&model);
-            run_replication(&model, 0, 1, &setup, &mut policy, &mut stats).expect("runs");
-            stats
-        };
-        group.throughput(Throughput::Elements(run().arrived));
+        group.throughput(Throughput::Elements(run_once(&model, &setup).arrived));
         group.bench_function(BenchmarkId::new("travel-plus-wait, 10 candidates", offices), |b| {
-            b.iter(|| black_box(run().outcomes.served))
+            b.iter(|| black_box(run_once(&model, &setup).outcomes.served))
         });
     }
     group.finish();

@@ -2,7 +2,8 @@
 //! simulated clients per second (criterion's element throughput).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nobat_core::engine::{run_replication, PolicySetup};
+use nobat_benches::{run_first_policy, run_once};
+use nobat_core::engine::PolicySetup;
 use nobat_core::scenario;
 use nobat_core::stats::{ReplicationStats, TimeSeriesRecorder};
 use std::hint::black_box;
@@ -31,31 +32,20 @@ fn mmc_source(horizon: u32) -> String {
 fn mmc(c: &mut Criterion) {
     let model = scenario::load(&mmc_source(100_000)).expect("valid scenario");
     // Count the clients of the benchmarked run once, so the throughput is exact.
-    let mut stats = ReplicationStats::new(&model);
     let setup = PolicySetup::from_spec(&model, &model.policies[0]);
-    let mut policy = model.policies[0].kind.build(&model);
-    run_replication(&model, 0, 1, &setup, &mut policy, &mut stats).expect("runs");
-    let clients = stats.arrived;
+    let clients = run_once(&model, &setup).arrived;
 
     let mut group = c.benchmark_group("mmc");
     group.sample_size(20);
     group.throughput(Throughput::Elements(clients));
     group.bench_function("M/M/10 rho 0.9, all statistics", |b| {
-        b.iter(|| {
-            let mut stats = ReplicationStats::new(&model);
-            let setup = PolicySetup::from_spec(&model, &model.policies[0]);
-            let mut policy = model.policies[0].kind.build(&model);
-            run_replication(&model, 0, 1, &setup, &mut policy, &mut stats).expect("runs");
-            black_box(stats.outcomes.served)
-        })
+        b.iter(|| black_box(run_once(&model, &setup).outcomes.served))
     });
     // What `nobat run --out` pays for timeseries.csv: a second recorder beside the statistics.
     group.bench_function("M/M/10 rho 0.9, all statistics and the time series", |b| {
         b.iter(|| {
             let mut both = (ReplicationStats::new(&model), TimeSeriesRecorder::new(&model));
-            let setup = PolicySetup::from_spec(&model, &model.policies[0]);
-            let mut policy = model.policies[0].kind.build(&model);
-            run_replication(&model, 0, 1, &setup, &mut policy, &mut both).expect("runs");
+            run_first_policy(&model, &setup, 1, &mut both);
             black_box(both.0.outcomes.served)
         })
     });

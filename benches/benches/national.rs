@@ -4,25 +4,18 @@
 //! docs/PERFORMANCE.md.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nobat_benches::national;
-use nobat_core::engine::{run_replication, PolicySetup};
-use nobat_core::stats::ReplicationStats;
+use nobat_benches::{national, run_once};
+use nobat_core::engine::PolicySetup;
 use std::hint::black_box;
 
 fn national_day(c: &mut Criterion) {
     let model = national(1);
     let setup = PolicySetup::from_spec(&model, &model.policies[0]);
-    let run = || {
-        let mut stats = ReplicationStats::new(&model);
-        let mut policy = model.policies[0].kind.build(&model);
-        run_replication(&model, 0, 1, &setup, &mut policy, &mut stats).expect("runs");
-        stats
-    };
     let mut group = c.benchmark_group("national");
     group.sample_size(10);
-    group.throughput(Throughput::Elements(run().arrived));
+    group.throughput(Throughput::Elements(run_once(&model, &setup).arrived));
     group.bench_function("one day, travel-plus-wait over 10 candidates", |b| {
-        b.iter(|| black_box(run().outcomes.served))
+        b.iter(|| black_box(run_once(&model, &setup).outcomes.served))
     });
     group.finish();
 }

@@ -11,8 +11,8 @@
 //! With `--csv` the table is printed as CSV (`model,simulator,clients_per_s`), which
 //! `benches/python/compare.sh` joins with the SimPy and Ciw figures.
 
-use nobat_benches::{bare_loop, target_model};
-use nobat_core::engine::{run_replication, PolicySetup};
+use nobat_benches::{bare_loop, run_first_policy, target_model};
+use nobat_core::engine::PolicySetup;
 use nobat_core::experiment::{run_experiment, NamedPolicy, RunOptions};
 use nobat_core::stats::ReplicationStats;
 use std::time::Instant;
@@ -45,8 +45,7 @@ fn main() {
         for run in 0..runs {
             let start = Instant::now();
             let mut stats = ReplicationStats::new(&model);
-            let mut policy = model.policies[0].kind.build(&model);
-            run_replication(&model, 0, run, &setup, &mut policy, &mut stats).expect("runs");
+            run_first_policy(&model, &setup, run, &mut stats);
             ours.push(stats.arrived as f64 / start.elapsed().as_secs_f64());
             let start = Instant::now();
             let r = bare_loop::run(offices, counters, rate, horizon, run);

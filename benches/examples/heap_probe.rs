@@ -11,7 +11,8 @@
 
 use nobat_benches::counting_alloc::{self, CountingAllocator};
 use nobat_benches::national;
-use nobat_core::engine::{run_replication, PolicySetup};
+use nobat_benches::run_first_policy;
+use nobat_core::engine::PolicySetup;
 use nobat_core::stats::ReplicationStats;
 
 #[global_allocator]
@@ -26,10 +27,9 @@ fn main() {
         let model = national(d);
         let setup = PolicySetup::from_spec(&model, &model.policies[0]);
         let mut stats = ReplicationStats::new(&model);
-        let mut policy = model.policies[0].kind.build(&model);
         let before = counting_alloc::in_use();
         counting_alloc::reset_peak();
-        run_replication(&model, 0, 1, &setup, &mut policy, &mut stats).expect("runs");
+        run_first_policy(&model, &setup, 1, &mut stats);
         let peak = counting_alloc::peak();
         println!(
             "{d:>4} days: {:>11} clients, heap {:>6.1} MB with the model and statistics, peak {:>6.1} MB in the run (+{:.1} MB)",

@@ -14,10 +14,9 @@
 //! all alike) and the median clients per second of each is printed with its ratio to the first.
 //! The models are built before the timed runs; a profile of one model also counts that setup.
 
-use nobat_benches::{bare_loop, city, national, target_model};
-use nobat_core::engine::{run_replication, PolicySetup};
+use nobat_benches::{bare_loop, city, national, run_once, target_model};
+use nobat_core::engine::PolicySetup;
 use nobat_core::model::Model;
-use nobat_core::stats::ReplicationStats;
 use std::time::Instant;
 
 fn model(name: &str, clients: f64, days: u32) -> Model {
@@ -66,12 +65,7 @@ fn main() {
             let clients = match names[k].as_str() {
                 "bare-mm10" => bare_loop::run(1, 10, 9.0, clients / 9.0, 1).clients,
                 "bare-jsq" => bare_loop::run(20, 5, 90.0, clients / 90.0, 1).clients,
-                _ => {
-                    let mut stats = ReplicationStats::new(model);
-                    let mut policy = model.policies[0].kind.build(model);
-                    run_replication(model, 0, 1, setup, &mut policy, &mut stats).expect("runs");
-                    stats.arrived
-                }
+                _ => run_once(model, setup).arrived,
             };
             let secs = start.elapsed().as_secs_f64();
             counts[k] = clients;

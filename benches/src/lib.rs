@@ -4,8 +4,24 @@
 pub mod bare_loop;
 pub mod counting_alloc;
 
+use nobat_core::engine::{run_replication, PolicySetup, Recorder};
 use nobat_core::model::Model;
 use nobat_core::scenario;
+use nobat_core::stats::ReplicationStats;
+
+/// One whole run as the benches and tools time it: replication 0 with base `seed` of `model`'s
+/// first policy (prepared as `setup`), into `recorder`.
+pub fn run_first_policy<R: Recorder>(model: &Model, setup: &PolicySetup, seed: u64, recorder: &mut R) {
+    let mut policy = model.policies[0].kind.build(model);
+    run_replication(model, 0, seed, setup, &mut policy, recorder).expect("runs");
+}
+
+/// The statistics of [`run_first_policy`] with seed 1.
+pub fn run_once(model: &Model, setup: &PolicySetup) -> ReplicationStats {
+    let mut stats = ReplicationStats::new(model);
+    run_first_policy(model, setup, 1, &mut stats);
+    stats
+}
 
 /// Clients per run of [`city`], whatever the number of offices.
 pub const CITY_CLIENTS: f64 = 200_000.0;

@@ -211,6 +211,9 @@ struct Simulation<'m> {
     choice_rng: SimRng,
     /// Each office's backlog stream (empty without a backlog).
     backlog_rngs: Vec<SimRng>,
+    /// Where each office's backlog comes from: with a geography its nearest origin (as a
+    /// replayed log's office rows), else drawn like any client's (empty without a backlog).
+    backlog_origins: Vec<Option<usize>>,
     /// Whether each office has opened yet (its first opening brings its backlog).
     opened: Vec<bool>,
     next_id: u64,
@@ -362,6 +365,18 @@ impl<'m> Simulation<'m> {
                     .map(|i| office_stream(seed, replication, StreamKind::Backlog, i))
                     .collect(),
                 None => Vec::new(),
+            },
+            backlog_origins: match (&model.backlog, model.geography) {
+                (Some(_), Some(_)) => model
+                    .offices
+                    .iter()
+                    .map(|o| {
+                        o.location
+                            .and_then(|at| crate::model::nearest_origin(&model.origins, at))
+                    })
+                    .collect(),
+                (Some(_), None) => vec![None; n],
+                (None, _) => Vec::new(),
             },
             opened: vec![false; n],
             next_id: 0,
@@ -730,9 +745,7 @@ impl<'m> Simulation<'m> {
         // One office to go to and no trip to time: no buffers, no view, no policy.
         if !filtered && model.geography.is_none() {
             if let [office] = *table.for_origin(origin) {
-                if self.setup.information.refresh > 0.0 && follows {
-                    self.sent[office] += 1;
-                }
+                self.count_sent(office, follows);
                 return Ok(Some((office, 0.0)));
             }
         }
@@ -781,10 +794,9 @@ impl<'m> Simulation<'m> {
             None
         } else if let [office] = *candidates {
             // No choice to make: the policy is not asked (and draws nothing).
-            if self.setup.information.refresh > 0.0 && follows {
-                self.sent[office] += 1;
-            }
-            Some((office, travel[0]))
+            let trip = travel[0];
+            self.count_sent(office, follows);
+            Some((office, trip))
         } else {
             let who = ClientView {
                 service,
@@ -828,11 +840,9 @@ impl<'m> Simulation<'m> {
                     office,
                 });
             };
-            // Only the clients the dispatcher itself sends count as sent, not those who ignore it.
-            if !live && follows {
-                self.sent[office] += 1;
-            }
-            Some((office, travel[k]))
+            let trip = travel[k];
+            self.count_sent(office, follows);
+            Some((office, trip))
         };
         self.cand = cand;
         self.travel = travel_buffer;
@@ -869,6 +879,15 @@ impl<'m> Simulation<'m> {
         };
         self.next_id += 1;
         client
+    }
+
+    /// Counts a client sent to `office` since the board's last refresh: only with a board that
+    /// refreshes (a live one shows every client at once), and only clients the dispatcher itself
+    /// sends (`follows`), not those who ignore it.
+    fn count_sent(&mut self, office: usize, follows: bool) {
+        if self.setup.information.refresh > 0.0 && follows {
+            self.sent[office] += 1;
+        }
     }
 
     /// Opens `office` to new clients or closes it, keeping the count of closed offices.
@@ -1247,17 +1266,7 @@ impl<'m> Simulation<'m> {
         if offered <= 0.0 {
             return;
         }
-        // With a geography, those at the door count as coming from the office's nearest origin
-        // (as a replayed log's office rows do); without one there is a single zone anyway.
-        let nearest = match (model.geography, model.offices[office].location) {
-            (Some(_), Some(at)) => {
-                let distance = |p: [f64; 2]| (p[0] - at[0]).hypot(p[1] - at[1]);
-                (0..model.origins.len()).min_by(|&a, &b| {
-                    distance(model.origins[a].place.centre()).total_cmp(&distance(model.origins[b].place.centre()))
-                })
-            }
-            _ => None,
-        };
+        let nearest = self.backlog_origins[office];
         let rng = &mut self.backlog_rngs[office];
         let n = count.sample(rng);
         for _ in 0..n {

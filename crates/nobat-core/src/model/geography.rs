@@ -1,6 +1,7 @@
 //! Where clients start and how long they travel: the metric, zones and origin points, and the
 //! arrival sources that generate clients at those origins.
 
+use super::csv_lines::{line_at, record_error};
 use super::{ArrivalProfile, Calendar};
 use crate::scenario::{ArrivalsSection, GeographySection, Scenario, ScenarioError, ZoneSection};
 use crate::SimRng;
@@ -82,6 +83,17 @@ pub enum Place {
     Point([f64; 2]),
     /// Uniformly inside the rectangle `[x0, y0, x1, y1]`.
     Area([f64; 4]),
+}
+
+/// The origin whose centre is nearest to `at` (straight line), if there is any: where clients
+/// who appear at an office without coming from an origin of their own (a replayed log's office
+/// rows, a backlog at the door) are reported to come from.
+pub(crate) fn nearest_origin(origins: &[Origin], at: [f64; 2]) -> Option<usize> {
+    let distance = |o: &Origin| {
+        let p = o.place.centre();
+        (p[0] - at[0]).hypot(p[1] - at[1])
+    };
+    (0..origins.len()).min_by(|&a, &b| distance(&origins[a]).total_cmp(&distance(&origins[b])))
 }
 
 impl Place {
@@ -370,17 +382,6 @@ fn rebase(mut e: ScenarioError, from: &str, to: &str) -> ScenarioError {
 /// The zones of an origins file and its origins with their weights.
 type OriginsFile = (Vec<Zone>, Vec<(Origin, f64)>);
 
-/// The 1-based line of the record that starts at byte `offset` of `text`. The csv crate gives
-/// the offset where it started reading, before the blank lines it skipped: skip them too.
-fn line_at(text: &str, offset: u64) -> u64 {
-    let bytes = text.as_bytes();
-    let mut end = usize::try_from(offset).map_or(bytes.len(), |o| o.min(bytes.len()));
-    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
-        end += 1;
-    }
-    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
-}
-
 /// Reads an origins CSV: a header with `x_km`, `y_km`, `weight` and optionally `zone`.
 fn parse_origins(text: &str, file: &str) -> Result<OriginsFile, ScenarioError> {
     let err = |line: u64, m: String| ScenarioError::at("geography.origins", format!("{file}, line {line}: {m}"));
@@ -406,13 +407,8 @@ fn parse_origins(text: &str, file: &str) -> Result<OriginsFile, ScenarioError> {
     let line_of = |p: Option<&csv::Position>| p.map_or(0, |p| line_at(text, p.byte()));
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let message = match e.kind() {
-                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                    format!("has {len} fields where the header has {expected_len}")
-                }
-                _ => e.to_string(),
-            };
-            err(line_of(e.position()), message)
+            let (line, message) = record_error(text, &e);
+            err(line, message)
         })?;
         let line = line_of(record.position());
         let number = |i: usize, what: &str| -> Result<f64, ScenarioError> {

@@ -19,6 +19,7 @@
 //! same clients meet every policy, and replications differ only in what is drawn (service times
 //! without a recorded duration, patience, choices, a point within a zone's area).
 
+use super::csv_lines::{line_at, record_error};
 use super::{ArrivalProfile, Calendar, RatePiece, Zone, DAY, WEEKDAYS};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::SimRng;
@@ -94,17 +95,6 @@ impl Trace {
             regular: false,
         }
     }
-}
-
-/// The 1-based line of the record that starts at byte `offset` of `text` (the csv crate's
-/// offset is before the blank lines it skipped).
-fn line_at(text: &str, offset: u64) -> u64 {
-    let bytes = text.as_bytes();
-    let mut end = usize::try_from(offset).map_or(bytes.len(), |o| o.min(bytes.len()));
-    while end < bytes.len() && matches!(bytes[end], b'\n' | b'\r') {
-        end += 1;
-    }
-    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
 
 /// Days from 1970-01-01 to the civil date `y-m-d` (proleptic Gregorian; Howard Hinnant's
@@ -207,12 +197,8 @@ impl Trace {
             s.offices
                 .iter()
                 .map(|o| {
-                    let at = o.location.unwrap_or_default();
-                    let distance = |p: [f64; 2]| (p[0] - at[0]).hypot(p[1] - at[1]);
-                    origins
-                        .iter()
-                        .min_by(|a, b| distance(a.place.centre()).total_cmp(&distance(b.place.centre())))
-                        .map_or(NONE, |o| o.zone as u32)
+                    super::nearest_origin(origins, o.location.unwrap_or_default())
+                        .map_or(NONE, |i| origins[i].zone as u32)
                 })
                 .collect()
         } else {
@@ -221,13 +207,8 @@ impl Trace {
         let mut rows: Vec<(Time, u64, TraceClient)> = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| {
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        format!("has {len} fields where the header has {expected_len}")
-                    }
-                    _ => e.to_string(),
-                };
-                err(line_of(e.position()), message)
+                let (line, message) = record_error(text, &e);
+                err(line, message)
             })?;
             let line = line_of(record.position());
             if rows.len() >= MAX_TRACE_CLIENTS {
