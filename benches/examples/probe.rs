@@ -7,14 +7,15 @@
 //! ```
 //!
 //! Models: `mm10` (M/M/10 at rho 0.9), `jsq` (20 offices of 5 counters, shortest-queue),
-//! `cityN` (the `city_scale` bench's city of N offices), `national` (the national scenario cut
-//! to `--days` days, default 1); `bare-mm10` and `bare-jsq` are the bare event loop on the
-//! first two, for its instructions per client. `--clients N` sets the clients of `mm10` and `jsq` (default
+//! `cityN` and `sameN` (the `city_scale` bench's cities of N offices: [`City::grown`] and
+//! [`City::same_demand`]), `national` (the national scenario cut to `--days` days, default 1);
+//! `bare-mm10`, `bare-jsq`, `bare-cityN` and `bare-sameN` are the bare event loops of the same
+//! models, for their speed and instructions per client. `--clients N` sets the clients of `mm10` and `jsq` (default
 //! 200,000). With several models, runs alternate between them (so load on a shared machine hits
 //! all alike) and the median clients per second of each is printed with its ratio to the first.
 //! The models are built before the timed runs; a profile of one model also counts that setup.
 
-use nobat_benches::{bare_loop, city, national, run_once, target_model};
+use nobat_benches::{bare_city, bare_loop, city, national, run_once, target_model, City, CITY_CLIENTS};
 use nobat_core::engine::PolicySetup;
 use nobat_core::model::Model;
 use std::time::Instant;
@@ -26,11 +27,25 @@ fn model(name: &str, clients: f64, days: u32) -> Model {
         "national" => national(days),
         // The bare loop builds its own queues; the model only keeps the table's shape.
         "bare-mm10" | "bare-jsq" => target_model(1, 1.0),
-        other => match other.strip_prefix("city").and_then(|n| n.parse().ok()) {
-            Some(n) => city(n),
-            None => panic!("unknown model {other}: use mm10, jsq, cityN or national"),
+        other => match city_shape(other) {
+            // The bare city loop builds its own city: the model is not used.
+            Some(_) if other.starts_with("bare-") => target_model(1, 1.0),
+            Some(shape) => city(shape),
+            None => panic!("unknown model {other}: use mm10, jsq, cityN, sameN, national or their bare-"),
         },
     }
+}
+
+/// The city of a model name: `cityN` ([`City::grown`]) or `sameN` ([`City::same_demand`]),
+/// with or without `bare-`.
+fn city_shape(name: &str) -> Option<City> {
+    let name = name.strip_prefix("bare-").unwrap_or(name);
+    if let Some(n) = name.strip_prefix("city").and_then(|n| n.parse().ok()) {
+        return Some(City::grown(n));
+    }
+    name.strip_prefix("same")
+        .and_then(|n| n.parse().ok())
+        .map(City::same_demand)
 }
 
 fn main() {
@@ -65,7 +80,10 @@ fn main() {
             let clients = match names[k].as_str() {
                 "bare-mm10" => bare_loop::run(1, 10, 9.0, clients / 9.0, 1).clients,
                 "bare-jsq" => bare_loop::run(20, 5, 90.0, clients / 90.0, 1).clients,
-                _ => run_once(model, setup).arrived,
+                other => match city_shape(other).filter(|_| other.starts_with("bare-")) {
+                    Some(shape) => bare_city::run(shape, CITY_CLIENTS, 1).clients,
+                    None => run_once(model, setup).arrived,
+                },
             };
             let secs = start.elapsed().as_secs_f64();
             counts[k] = clients;

@@ -1,6 +1,7 @@
 //! Scenarios shared by the benchmarks and the measuring tools (`probe`, `compare`), and
 //! the bare event loop nobat is measured against.
 
+pub mod bare_city;
 pub mod bare_loop;
 pub mod counting_alloc;
 
@@ -26,32 +27,98 @@ pub fn run_once(model: &Model, setup: &PolicySetup) -> ReplicationStats {
 /// Clients per run of [`city`], whatever the number of offices.
 pub const CITY_CLIENTS: f64 = 200_000.0;
 
-/// `offices` offices of 2 counters on a square grid of 1 km spacing, 100 zones covering it,
-/// `travel-plus-wait` over the 10 nearest candidates, demand at rho 0.9 per counter, about
-/// [`CITY_CLIENTS`] clients: only the number of offices (and so the city's size) differs.
-pub fn city(offices: usize) -> Model {
-    let side = (offices as f64).sqrt().ceil() as usize;
-    let rate = 0.9 * 2.0 * offices as f64;
+/// The cities of issue 3's "a city of 300 offices must run as fast per client as one of 10":
+/// offices on a square grid, 100 zones of equal demand covering it, `travel-plus-wait` (travel
+/// weight 0.2) over the 10 offices nearest each zone, travel at `speed_kmh` plus 5 minutes,
+/// exponential service of mean 1 minute, rho 0.9 at every counter, [`CITY_CLIENTS`] clients.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct City {
+    /// Offices.
+    pub offices: usize,
+    /// Counters per office.
+    pub counters: u32,
+    /// Side of the square the offices and zones cover (km).
+    pub width_km: f64,
+    /// Travel speed (km/h); travel also takes a fixed 5 minutes.
+    pub speed_kmh: f64,
+}
+
+impl City {
+    /// A city that grows with its offices: 2 counters each, 1 km apart, 20 km/h. The city of
+    /// 300 offices has 30 times the demand, area and clients on the move of the city of 10.
+    pub fn grown(offices: usize) -> City {
+        City {
+            offices,
+            counters: 2,
+            width_km: (offices as f64).sqrt().ceil(),
+            speed_kmh: 20.0,
+        }
+    }
+
+    /// One city, served by `offices` offices sharing [`SAME_DEMAND_COUNTERS`] counters: the
+    /// same demand (540 clients a minute), area (18 km square) and clients on the move whatever
+    /// the number of offices, since travel is the 5 minutes alone (at 10^6 km/h distance takes
+    /// no time; the nearest candidates are still looked up and the distances computed). Only
+    /// the number of offices differs. `offices` must divide 600.
+    pub fn same_demand(offices: usize) -> City {
+        assert!(
+            SAME_DEMAND_COUNTERS.is_multiple_of(offices),
+            "{offices} offices cannot share {SAME_DEMAND_COUNTERS} counters evenly"
+        );
+        City {
+            offices,
+            counters: (SAME_DEMAND_COUNTERS / offices) as u32,
+            width_km: 18.0,
+            speed_kmh: 1e6,
+        }
+    }
+
+    /// Clients per minute: rho 0.9 at every counter.
+    pub fn rate(&self) -> f64 {
+        0.9 * f64::from(self.counters) * self.offices as f64
+    }
+
+    /// Where office `i` is: on a square grid spanning the city.
+    pub fn office_at(&self, i: usize) -> [f64; 2] {
+        let side = (self.offices as f64).sqrt().ceil() as usize;
+        let spacing = self.width_km / side as f64;
+        [(i % side) as f64 * spacing, (i / side) as f64 * spacing]
+    }
+
+    /// Zone `z`'s rectangle `[x0, y0, x1, y1]`, of a 10 by 10 grid covering the city.
+    pub fn zone_area(&self, z: usize) -> [f64; 4] {
+        let cell = self.width_km / 10.0;
+        let (x, y) = ((z % 10) as f64 * cell, (z / 10) as f64 * cell);
+        [x, y, x + cell, y + cell]
+    }
+}
+
+/// Counters in all of a [`City::same_demand`] city.
+pub const SAME_DEMAND_COUNTERS: usize = 600;
+
+/// Zones of a [`City`].
+pub const CITY_ZONES: usize = 100;
+
+/// The nobat scenario of `shape`.
+pub fn city(shape: City) -> Model {
+    let rate = shape.rate();
     let mut src = source(
         CITY_CLIENTS / rate,
         rate,
-        "[geography]\nspeed_kmh = 20\noverhead = 5",
+        &format!("[geography]\nspeed_kmh = {}\noverhead = 5", shape.speed_kmh),
         "kind = \"travel-plus-wait\"\ncandidates = 10\ntravel_weight = 0.2",
     );
-    for i in 0..offices {
+    for i in 0..shape.offices {
+        let [x, y] = shape.office_at(i);
         src.push_str(&format!(
-            "[[office]]\nname = \"O{i}\"\ncounters = 2\nlocation = [{}, {}]\n",
-            (i % side) as f64,
-            (i / side) as f64
+            "[[office]]\nname = \"O{i}\"\ncounters = {}\nlocation = [{x}, {y}]\n",
+            shape.counters
         ));
     }
-    let cell = side as f64 / 10.0;
-    for z in 0..100 {
-        let (x, y) = ((z % 10) as f64 * cell, (z / 10) as f64 * cell);
+    for z in 0..CITY_ZONES {
+        let [x0, y0, x1, y1] = shape.zone_area(z);
         src.push_str(&format!(
-            "[[zone]]\nname = \"Z{z}\"\narea = [{x}, {y}, {}, {}]\nweight = 1\n",
-            x + cell,
-            y + cell
+            "[[zone]]\nname = \"Z{z}\"\narea = [{x0}, {y0}, {x1}, {y1}]\nweight = 1\n"
         ));
     }
     scenario::load(&src).expect("valid scenario")

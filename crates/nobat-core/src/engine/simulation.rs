@@ -1000,7 +1000,11 @@ impl<'m> Simulation<'m> {
 
     fn start_service<R: Recorder>(&mut self, t: f64, office: usize, handle: Handle, reserved: bool, recorder: &mut R) {
         self.busy[office] += 1;
-        self.busy_reserved[office] += u32::from(reserved);
+        // Only counters kept for booked clients are counted apart: without them, no read of
+        // a per-office array that is all zeros.
+        if reserved {
+            self.busy_reserved[office] += 1;
+        }
         recorder.busy_changed(t, office, self.busy[office]);
         self.slab.set_waiting(handle, false);
         let client = self.slab.get_mut(handle);
@@ -1021,7 +1025,9 @@ impl<'m> Simulation<'m> {
         let client = self.slab.remove(handle);
         let office = client.office as usize;
         self.busy[office] -= 1;
-        self.busy_reserved[office] -= u32::from(client.reserved);
+        if client.reserved {
+            self.busy_reserved[office] -= 1;
+        }
         self.present[office] -= 1;
         recorder.busy_changed(t, office, self.busy[office]);
         recorder.departure(t, office, &client);
