@@ -20,6 +20,14 @@
 //! heap above; it turns back below [`SMALL_DOWN`]. The gap between the two keeps switches rare,
 //! and a switch reuses the storage it empties.
 //!
+//! A bucket's events are stored in fixed blocks of [`BLOCK`] entries from one pool, chained: an
+//! append fills the bucket's last block or takes a free one, and a bucket that empties gives
+//! its blocks back. So the queue allocates only while more events are pending than ever
+//! before, whatever the run's length, and holds at most one partly filled block per bucket
+//! beyond its events. (Growable buffers per bucket either kept the largest size each had ever
+//! reached, which grew without end in a national run as the busy buckets shift with time, or
+//! were freed and grown again, one allocation for every two clients at national scale.)
+//!
 //! The key is 128 bits: the time's IEEE-754 bits (which order like the numbers for times of 0 or
 //! more), then the phase, then the sequence number. Every key is unique, so the order is total
 //! and the same on every run.
@@ -57,22 +65,39 @@ const RADIX: usize = 1 << DIGIT_BITS;
 const BUCKETS: usize = (128 / DIGIT_BITS as usize) * RADIX;
 /// Words of the bitmap of non-empty buckets.
 const WORDS: usize = BUCKETS / 64;
-/// The most entries an emptied bucket's storage may have room for to be kept for reuse (24 KB;
-/// at most one kept storage per bucket, so at most 13 MB in all). A bucket that grows larger
-/// allocates once per doubling, never per event.
-const SPARE_CAPACITY: usize = 1024;
+/// Entries per storage block (768 bytes with an 8-byte event).
+const BLOCK: usize = 32;
+/// No block: the end of a chain, or an empty bucket's.
+const NONE: u32 = u32::MAX;
 /// Above this many pending events the queue becomes a radix heap.
 const SMALL_UP: usize = 64;
-/// Below this many pending events it becomes a binary heap again.
+/// Below this many pending events it becomes a sorted list again.
 const SMALL_DOWN: usize = 16;
 
 /// A scheduled event with its key, split in two words so that an entry is aligned to 8 bytes,
 /// not 16: with an 8-byte event, 24 bytes an entry.
+#[derive(Clone, Copy)]
 struct Entry<E> {
     hi: u64,
     lo: u64,
     event: E,
 }
+
+/// A bucket: the first and last blocks of its chain, and how many events it holds. Events are
+/// only appended, so every block but the last is full: event `i` of the bucket is entry
+/// `i % BLOCK` of its `i / BLOCK`-th block.
+#[derive(Debug, Clone, Copy)]
+struct Chain {
+    head: u32,
+    tail: u32,
+    len: u32,
+}
+
+const EMPTY: Chain = Chain {
+    head: NONE,
+    tail: NONE,
+    len: 0,
+};
 
 impl<E> Entry<E> {
     #[inline]
@@ -116,10 +141,19 @@ impl<E> Entry<E> {
 /// starting during an arrival at the same instant: a departure, phase 0, while phase 3 is being
 /// processed) is still the smallest pending key, and waits in a small sorted side list that pops
 /// first.
-/// Buckets keep their storage, so pushing allocates only while the queue grows beyond its
-/// largest size so far.
+///
+/// Pushing allocates only while more events are pending than ever before.
 pub struct EventQueue<E> {
-    buckets: Vec<Vec<Entry<E>>>,
+    /// The radix heap's buckets.
+    chains: Vec<Chain>,
+    /// The blocks' entries: block `b` is `store[b * BLOCK..(b + 1) * BLOCK]`.
+    store: Vec<Entry<E>>,
+    /// Each block's successor in its chain.
+    next: Vec<u32>,
+    /// Blocks in no chain, the most recently freed last (its lines are likely still cached).
+    free: Vec<u32>,
+    /// The events of a block being moved down (room for a block).
+    moving: Vec<Entry<E>>,
     /// Bit `b % 64` of word `b / 64` is set when bucket `b` is not empty.
     occupied: [u64; WORDS],
     /// The key of the last event popped.
@@ -129,34 +163,57 @@ pub struct EventQueue<E> {
     early: Vec<Entry<E>>,
     /// The queue is the sorted list `early` alone (few events pending).
     small: bool,
-    /// Storage of emptied buckets, handed to the next bucket that needs some: which of the 512
-    /// buckets receive events shifts as time grows (a delay covers lower digits of a larger
-    /// time), and storage that follows the events stops allocating once the queue has reached
-    /// its largest size. Storage with room for more than [`SPARE_CAPACITY`] entries is freed
-    /// rather than kept: otherwise every buffer that once held a large bucket keeps its size, and
-    /// a national run's spare storage grew from 17 MB after one day to 52 MB after a week.
-    spare: Vec<Vec<Entry<E>>>,
     len: usize,
     seq: u64,
 }
 
-impl<E> EventQueue<E> {
+impl<E: Copy + Default> EventQueue<E> {
     /// An empty queue with room for `capacity` events.
     pub fn with_capacity(capacity: usize) -> Self {
-        let buckets: Vec<Vec<Entry<E>>> = (0..BUCKETS).map(|_| Vec::new()).collect();
-        // A few buffers to start with; there are never more than one per bucket.
-        let mut spare = Vec::with_capacity(BUCKETS);
-        spare.extend((0..16).map(|_| Vec::with_capacity(capacity / 8 + 4)));
-        EventQueue {
-            buckets,
+        let mut queue = EventQueue {
+            chains: vec![EMPTY; BUCKETS],
+            store: Vec::new(),
+            next: Vec::new(),
+            free: Vec::new(),
+            moving: Vec::with_capacity(BLOCK),
             occupied: [0; WORDS],
             last: 0,
             early: Vec::with_capacity(SMALL_UP + 1),
             small: true,
-            spare,
             len: 0,
             seq: 0,
+        };
+        // Blocks for `capacity` events spread over a few buckets.
+        for _ in 0..capacity.div_ceil(BLOCK) + 8 {
+            let b = queue.grow();
+            queue.free.push(b);
         }
+        queue
+    }
+
+    /// A new block at the end of the store.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) -> u32 {
+        let filler = Entry {
+            hi: 0,
+            lo: 0,
+            event: E::default(),
+        };
+        self.store.resize(self.store.len() + BLOCK, filler);
+        self.next.push(NONE);
+        (self.next.len() - 1) as u32
+    }
+
+    /// An empty block at the end of a chain: a free one, else a new one.
+    #[inline]
+    fn take_block(&mut self) -> u32 {
+        let b = match self.free.pop() {
+            Some(b) => b,
+            None => self.grow(),
+        };
+        self.next[b as usize] = NONE;
+        b
     }
 
     /// The bucket of `key`, which is above `last`.
@@ -168,17 +225,41 @@ impl<E> EventQueue<E> {
         digit as usize * RADIX + value
     }
 
-    #[inline]
+    /// Appends `entry` to its bucket.
+    #[inline(always)]
     fn place(&mut self, entry: Entry<E>) {
         let b = self.bucket_of(entry.key());
-        let bucket = &mut self.buckets[b];
-        if bucket.capacity() == 0 {
-            if let Some(storage) = self.spare.pop() {
-                *bucket = storage;
+        let mut chain = self.chains[b];
+        let at = chain.len as usize % BLOCK;
+        if at == 0 {
+            // The last block is full, or there is none.
+            let block = self.take_block();
+            if chain.len == 0 {
+                chain.head = block;
+            } else {
+                self.next[chain.tail as usize] = block;
             }
+            chain.tail = block;
         }
-        bucket.push(entry);
+        self.store[chain.tail as usize * BLOCK + at] = entry;
+        chain.len += 1;
+        self.chains[b] = chain;
         self.occupied[b / 64] |= 1 << (b % 64);
+    }
+
+    /// Empties bucket `b` and returns its chain.
+    #[inline]
+    fn detach(&mut self, b: usize) -> Chain {
+        self.occupied[b / 64] &= !(1 << (b % 64));
+        std::mem::replace(&mut self.chains[b], EMPTY)
+    }
+
+    /// The store's range of the entries of `block`, which holds `left` or more of its chain's
+    /// events not yet read (all of its `BLOCK` entries if that many), and the block after it.
+    #[inline]
+    fn entries(&self, block: u32, left: usize) -> (std::ops::Range<usize>, u32) {
+        let start = block as usize * BLOCK;
+        (start..start + left.min(BLOCK), self.next[block as usize])
     }
 
     /// The smallest non-empty bucket, if any.
@@ -210,8 +291,8 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// From binary heap to radix heap: every event at or after `last` moves to its bucket; the
-    /// heap keeps its storage (and any event before `last`).
+    /// From sorted list to radix heap: every event at or after `last` moves to its bucket; the
+    /// list keeps its storage (and any event before `last`).
     fn become_radix(&mut self) {
         self.small = false;
         // Decreasing keys: those at or after `last` come first, and leave in one drain.
@@ -223,15 +304,19 @@ impl<E> EventQueue<E> {
         self.early = early;
     }
 
-    /// From radix heap to binary heap: every bucket empties into the heap and keeps its
-    /// storage for later.
+    /// From radix heap to sorted list: every bucket empties into the list and frees its blocks.
     fn become_small(&mut self) {
         self.small = true;
         while let Some(b) = self.first_bucket() {
-            self.occupied[b / 64] &= !(1 << (b % 64));
-            let mut bucket = std::mem::take(&mut self.buckets[b]);
-            self.early.append(&mut bucket);
-            self.spare.push(bucket);
+            let chain = self.detach(b);
+            let (mut block, mut left) = (chain.head, chain.len as usize);
+            while left > 0 {
+                let (entries, next) = self.entries(block, left);
+                left -= entries.len();
+                self.early.extend_from_slice(&self.store[entries]);
+                self.free.push(block);
+                block = next;
+            }
         }
         // Keys are unique, so an unstable sort gives the one order.
         self.early.sort_unstable_by_key(|e| std::cmp::Reverse(e.key()));
@@ -262,35 +347,49 @@ impl<E> EventQueue<E> {
         }
         let b = self.first_bucket()?;
         self.len -= 1;
-        if self.buckets[b].len() == 1 {
+        let chain = self.detach(b);
+        let head = chain.head as usize * BLOCK;
+        if chain.len == 1 {
             // The common case once events are spread out: nothing moves.
-            // `first_bucket` returned an occupied bucket: it holds this one entry.
-            #[allow(clippy::expect_used)]
-            let first = self.buckets[b].pop().expect("occupied");
-            self.occupied[b / 64] &= !(1 << (b % 64));
-            let storage = std::mem::take(&mut self.buckets[b]);
-            if storage.capacity() <= SPARE_CAPACITY {
-                self.spare.push(storage);
-            }
+            let first = self.store[head];
+            self.free.push(chain.head);
             self.last = first.key();
             return Some(first.open());
         }
-        let mut bucket = std::mem::take(&mut self.buckets[b]);
-        self.occupied[b / 64] &= !(1 << (b % 64));
-        let (mut at, mut min) = (0, bucket[0].key());
-        for (i, e) in bucket.iter().enumerate().skip(1) {
-            if e.key() < min {
-                (at, min) = (i, e.key());
+        let (mut at, mut min) = (head, self.store[head].key());
+        let (mut block, mut left) = (chain.head, chain.len as usize);
+        while left > 0 {
+            let (entries, next) = self.entries(block, left);
+            left -= entries.len();
+            let start = entries.start;
+            for (j, e) in self.store[entries].iter().enumerate() {
+                let k = e.key();
+                if k < min {
+                    (at, min) = (start + j, k);
+                }
             }
+            block = next;
         }
-        let first = bucket.swap_remove(at);
+        let first = self.store[at];
         self.last = min;
-        // Every other key differs from the new `last` in a lower digit: each moves down.
-        for e in bucket.drain(..) {
-            self.place(e);
-        }
-        if bucket.capacity() <= SPARE_CAPACITY {
-            self.spare.push(bucket);
+        // Every other key differs from the new `last` in a lower digit: each moves down, to
+        // another bucket. A block is copied out and freed before its events move, so the next
+        // block they need is likely this one, still in cache.
+        let (mut block, mut left) = (chain.head, chain.len as usize);
+        while left > 0 {
+            let (entries, next) = self.entries(block, left);
+            let (start, n) = (entries.start, entries.len());
+            left -= n;
+            self.moving.clear();
+            self.moving.extend_from_slice(&self.store[entries]);
+            self.free.push(block);
+            for j in 0..n {
+                if start + j != at {
+                    let e = self.moving[j];
+                    self.place(e);
+                }
+            }
+            block = next;
         }
         Some(first.open())
     }
@@ -326,37 +425,64 @@ mod tests {
         ]
     }
 
-    proptest! {
-        /// Against a reference: a list kept sorted by (time, phase, insertion order), used the
-        /// way the engine uses the queue (never pushing before the current time).
-        #[test]
-        fn pops_in_time_phase_then_insertion_order(ops in prop::collection::vec(op(), 0..400)) {
-            let mut q = EventQueue::with_capacity(4);
-            let mut reference: Vec<(f64, Phase, usize)> = Vec::new();
-            let mut now = 0.0;
-            for (i, op) in ops.iter().enumerate() {
-                match *op {
-                    Op::Push { delay, phase } => {
-                        let t = now + f64::from(delay) * 0.5;
-                        q.push(t, PHASES[phase as usize], i);
-                        reference.push((t, PHASES[phase as usize], i));
-                        reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-                    }
-                    Op::Pop => {
-                        let expected = (!reference.is_empty()).then(|| reference.remove(0));
-                        let got = q.pop();
-                        prop_assert_eq!(got, expected);
-                        if let Some((t, _, _)) = got {
-                            now = t;
-                        }
+    /// Many events far apart, pushed more often than popped: buckets of hundreds of events,
+    /// chained over many blocks, emptied and refilled.
+    fn crowded_op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            1 => Just(Op::Pop),
+            3 => (0u8..=255, 0u8..6).prop_map(|(delay, phase)| Op::Push { delay, phase }),
+        ]
+    }
+
+    /// Runs `ops` on a queue and on a list kept sorted by (time, phase, insertion order), used
+    /// the way the engine uses the queue (never pushing before the current time), and checks
+    /// that they pop the same events.
+    fn matches_reference(ops: &[Op]) -> Result<(), TestCaseError> {
+        let mut q = EventQueue::with_capacity(4);
+        let mut reference: Vec<(f64, Phase, usize)> = Vec::new();
+        let mut now = 0.0;
+        for (i, op) in ops.iter().enumerate() {
+            match *op {
+                Op::Push { delay, phase } => {
+                    let t = now + f64::from(delay) * 0.5;
+                    q.push(t, PHASES[phase as usize], i);
+                    let at =
+                        reference.partition_point(|r| r.0.total_cmp(&t).then(r.1.cmp(&PHASES[phase as usize])).is_le());
+                    reference.insert(at, (t, PHASES[phase as usize], i));
+                }
+                Op::Pop => {
+                    let expected = (!reference.is_empty()).then(|| reference.remove(0));
+                    let got = q.pop();
+                    prop_assert_eq!(got, expected);
+                    if let Some((t, _, _)) = got {
+                        now = t;
                     }
                 }
-                prop_assert_eq!(q.len(), reference.len());
             }
-            while let Some(got) = q.pop() {
-                prop_assert_eq!(got, reference.remove(0));
-            }
-            prop_assert!(reference.is_empty());
+            prop_assert_eq!(q.len(), reference.len());
+        }
+        while let Some(got) = q.pop() {
+            prop_assert_eq!(got, reference.remove(0));
+        }
+        prop_assert!(reference.is_empty());
+        Ok(())
+    }
+
+    proptest! {
+        /// Few events, close together: the sorted list, the switches to and from the radix
+        /// heap, and events pushed at the current instant in an earlier phase.
+        #[test]
+        fn pops_in_time_phase_then_insertion_order(ops in prop::collection::vec(op(), 0..400)) {
+            matches_reference(&ops)?;
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Thousands of events: buckets chained over many blocks.
+        #[test]
+        fn pops_in_order_with_thousands_pending(ops in prop::collection::vec(crowded_op(), 0..6000)) {
+            matches_reference(&ops)?;
         }
     }
 
