@@ -10,7 +10,9 @@ use super::client_slab::{ClientSlab, Handle};
 use super::slot_book::{FreeSlot, SlotBook};
 use super::{ArrivalClock, EventQueue, Phase, PolicySetup, Recorder, RunControl};
 use crate::model::{AtClose, Model, OnFull, ServeBooked, DAY};
-use crate::policy::{argmin_random_tie, AllocationPolicy, ClientView, Nearest, SlotOffer, SystemView};
+use crate::policy::{
+    argmin_random_tie, AllocationPolicy, ClientView, Nearest, RankedCandidates, SlotOffer, SystemView,
+};
 use crate::random::{office_stream, stream, StreamKind};
 use crate::SimRng;
 use rand::Rng;
@@ -191,6 +193,8 @@ struct Simulation<'m> {
     /// Candidates and travel times of the current decision (reused buffers).
     cand: Vec<usize>,
     travel: Vec<f64>,
+    /// A client's candidates ranked from where it starts in an area (a reused buffer).
+    ranked: RankedCandidates,
     /// As many zeros as the most candidates any client has: the travel times without a
     /// geography.
     no_travel: Vec<f64>,
@@ -343,6 +347,7 @@ impl<'m> Simulation<'m> {
             virtual_offices: (0..n).filter(|&i| model.offices[i].is_virtual).collect(),
             service_cdf,
             cand: Vec::with_capacity(n),
+            ranked: RankedCandidates::default(),
             travel: Vec::with_capacity(n),
             no_travel: vec![0.0; n],
             filter: model
@@ -637,7 +642,12 @@ impl<'m> Simulation<'m> {
         let service = client.service as usize;
         self.offers.clear();
         self.free_slots.clear();
-        for (&office, &at) in table.for_origin(origin).iter().zip(table.locations_for(origin)) {
+        let (all, locations) = if table.ranks_per_client(origin) {
+            table.rank_from(origin, point, &mut self.ranked)
+        } else {
+            (table.for_origin(origin), table.locations_for(origin))
+        };
+        for (&office, &at) in all.iter().zip(locations) {
             if !model.offices[office].offers[service] || !book.takes_bookings(office) {
                 continue;
             }
@@ -751,11 +761,17 @@ impl<'m> Simulation<'m> {
         }
         let mut cand = std::mem::take(&mut self.cand);
         let mut travel_buffer = std::mem::take(&mut self.travel);
+        let mut ranked = std::mem::take(&mut self.ranked);
         cand.clear();
         travel_buffer.clear();
         let travel = &mut travel_buffer;
-        let all = table.for_origin(origin);
-        let locations = table.locations_for(origin);
+        // In an area, the nearest offices depend on where the client starts.
+        let per_client = table.ranks_per_client(origin);
+        let (all, locations) = if per_client {
+            table.rank_from(origin, point, &mut ranked)
+        } else {
+            (table.for_origin(origin), table.locations_for(origin))
+        };
         let keep = |i: usize| -> bool {
             let o = &model.offices[i];
             self.accepting[i]
@@ -829,8 +845,8 @@ impl<'m> Simulation<'m> {
             } else {
                 Nearest.choose(&who, &view, &mut self.choice_rng)
             };
-            let position = if filtered {
-                cand.iter().position(|&i| i == office)
+            let position = if filtered || per_client {
+                candidates.iter().position(|&i| i == office)
             } else {
                 table.position(origin, office)
             };
@@ -846,6 +862,7 @@ impl<'m> Simulation<'m> {
         };
         self.cand = cand;
         self.travel = travel_buffer;
+        self.ranked = ranked;
         Ok(result)
     }
 

@@ -39,6 +39,26 @@ impl Geography {
         }
     }
 
+    /// A number that orders pairs of points as their distance does, cheaper to compute: the
+    /// squared distance for a straight line (no square root), the distance along streets.
+    #[inline]
+    pub fn rank_key(&self, a: [f64; 2], b: [f64; 2]) -> f64 {
+        let (dx, dy) = ((a[0] - b[0]).abs(), (a[1] - b[1]).abs());
+        match self.metric {
+            Metric::Euclidean => dx * dx + dy * dy,
+            Metric::Manhattan => dx + dy,
+        }
+    }
+
+    /// The [`rank_key`](Self::rank_key) of two points `distance` km apart.
+    #[inline]
+    pub fn rank_key_of(&self, distance: f64) -> f64 {
+        match self.metric {
+            Metric::Euclidean => distance * distance,
+            Metric::Manhattan => distance,
+        }
+    }
+
     /// Travel time in minutes between two points: overhead plus distance over speed.
     #[inline]
     pub fn travel_time(&self, a: [f64; 2], b: [f64; 2]) -> f64 {

@@ -25,7 +25,7 @@ mod weighted_random;
 
 pub use board_corrected::BoardCorrected;
 pub use booking::{BookingRule, SlotOffer, BOOKING_RULES};
-pub use candidates::CandidateTable;
+pub use candidates::{CandidateTable, RankedCandidates};
 pub use join_idle::JoinIdle;
 pub use least_expected_wait::LeastExpectedWait;
 pub use logit_choice::LogitChoice;
