@@ -766,14 +766,40 @@ impl Model {
         rate * self.mean_service() / self.capacity()
     }
 
-    /// Offered load of office `i` if demand at `rate` were split evenly: the walk-in demand
-    /// among the physical offices, the online demand among the virtual ones.
+    /// Offered load of office `i` at arrival rate `rate` if each service's clients were split
+    /// evenly among the offices that offer it: its walk-in clients among the physical offices
+    /// offering it, its online clients among the virtual ones.
+    ///
+    /// That is what `random` does: it draws uniformly among the candidates that offer the
+    /// client's service (and online clients never reach a physical office). Splitting all
+    /// clients by the number of offices instead would give an office that alone offers a
+    /// service too little of that service's load, and miss its overload. Ignored here, as in
+    /// an even split: a `reach` limit, opening hours and full offices, which narrow the
+    /// candidates of some clients.
     pub fn office_load_even_split(&self, i: usize, rate: f64) -> f64 {
         let o = &self.offices[i];
-        let online: f64 = self.services.iter().map(|s| s.share * s.online_share).sum();
-        let share = if o.is_virtual { online } else { 1.0 - online };
-        let peers = self.offices.iter().filter(|p| p.is_virtual == o.is_virtual).count() as f64;
-        rate * share / peers * self.office_mean_service(i) / (f64::from(o.counters) * o.speed)
+        let work: f64 = self
+            .services
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| o.offers[k])
+            .map(|(k, s)| {
+                let channel = if o.is_virtual {
+                    s.online_share
+                } else {
+                    1.0 - s.online_share
+                };
+                // At least 1: office `i` itself is one of them.
+                let peers = self
+                    .offices
+                    .iter()
+                    .filter(|p| p.is_virtual == o.is_virtual && p.offers[k])
+                    .count() as f64;
+                rate * s.share * channel / peers * s.duration.mean()
+            })
+            .sum();
+        // Durations are at speed 1: the office's speed divides them.
+        work / (f64::from(o.counters) * o.speed)
     }
 
     /// Average arrival rate over the times of the horizon when clients arrive at all (the
@@ -804,5 +830,96 @@ impl Model {
             .flat_map(|day| starts.iter().map(move |&tod| f64::from(day) * DAY + tod))
             .map(|t| self.sources.iter().map(|s| s.profile.rate_at(t)).sum::<f64>())
             .fold(0.0, f64::max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario;
+
+    /// Two one-counter offices, A offering `common` only and B both services, half the clients
+    /// each, service mean 1, 1.6 clients a minute. `random` sends the `special` clients (0.8/min)
+    /// all to B and splits the `common` ones (0.8/min) evenly: B gets 1.2, A 0.4.
+    #[test]
+    fn even_split_follows_the_services_each_office_offers() {
+        let model = scenario::load(
+            r#"
+            [run]
+            horizon = 1000
+            [arrivals]
+            rate = 1.6
+            [[service]]
+            name = "common"
+            share = 0.5
+            duration = { dist = "exponential", mean = 1 }
+            [[service]]
+            name = "special"
+            share = 0.5
+            duration = { dist = "exponential", mean = 1 }
+            [[office]]
+            name = "A"
+            services = ["common"]
+            [[office]]
+            name = "B"
+            [[policy]]
+            kind = "random"
+            "#,
+        )
+        .unwrap();
+        let (a, b) = (
+            model.office_load_even_split(0, 1.6),
+            model.office_load_even_split(1, 1.6),
+        );
+        assert!((a - 0.4).abs() < 1e-12, "A: {a}");
+        assert!((b - 1.2).abs() < 1e-12, "B: {b}");
+        // Between them the offices carry the network's whole work (one counter each).
+        assert!((a + b - model.load_at(1.6) * model.capacity()).abs() < 1e-12);
+    }
+
+    /// Per service: durations differ by service and speed divides them; online clients are
+    /// split among the virtual offices offering their service, walk-ins among the physical ones.
+    #[test]
+    fn even_split_weighs_durations_speed_and_channels() {
+        let model = scenario::load(
+            r#"
+            [run]
+            horizon = 1000
+            [arrivals]
+            rate = 1
+            [[service]]
+            name = "short"
+            share = 0.6
+            duration = { dist = "deterministic", value = 2 }
+            online_share = 0.5
+            [[service]]
+            name = "long"
+            share = 0.4
+            duration = { dist = "deterministic", value = 10 }
+            [[office]]
+            name = "Fast"
+            counters = 2
+            speed = 2
+            [[office]]
+            name = "Short-only"
+            counters = 3
+            services = ["short"]
+            [[office]]
+            name = "Web"
+            virtual = true
+            services = ["short"]
+            [[policy]]
+            kind = "random"
+            "#,
+        )
+        .unwrap();
+        let load = |i| model.office_load_even_split(i, 1.0);
+        // Walk-in `short`: 0.3/min over two offices; `long`: 0.4/min at Fast alone.
+        let fast = (0.15 * 2.0 + 0.4 * 10.0) / (2.0 * 2.0);
+        let short_only = 0.15 * 2.0 / 3.0;
+        // Online `short`: 0.3/min at the one virtual office.
+        let web = 0.3 * 2.0;
+        for (i, want) in [fast, short_only, web].into_iter().enumerate() {
+            assert!((load(i) - want).abs() < 1e-12, "office {i}: {} against {want}", load(i));
+        }
     }
 }
