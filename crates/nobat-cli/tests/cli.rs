@@ -566,6 +566,32 @@ mod bad_input {
         }
     }
 
+    /// Regression: `sample = 0.0001` over a horizon of 1000 minutes wrote a 324 MB
+    /// `timeseries.csv` of 10 million rows. A series of more than a million values a
+    /// replication is refused before anything runs, saying the finest sample allowed.
+    #[test]
+    fn the_time_series_interval_is_not_too_fine() {
+        let fine = GOOD.replace("horizon = 500", "horizon = 1000\nsample = 0.0001");
+        let err = refused(&fine);
+        for part in ["run.sample", "at most 1000000", "at least 0.00144 min"] {
+            assert!(err.contains(part), "lacks `{part}`: {err}");
+        }
+        // `check` refuses it too, and `--set` reaches the same rule.
+        let dir = tempfile::tempdir().unwrap();
+        nobat()
+            .arg("check")
+            .arg(write_scenario(dir.path(), &fine))
+            .assert()
+            .code(2);
+        nobat()
+            .arg("check")
+            .arg(write_scenario(dir.path(), GOOD))
+            .args(["--set", "run.sample=0.001"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("run.sample"));
+    }
+
     #[test]
     fn unknown_key_names_line_and_key() {
         let e = refused(&GOOD.replace("name = \"A\"", "name = \"A\"\ncountrs = 2"));

@@ -166,6 +166,15 @@ pub struct Model {
 /// rate is almost surely a typo; refusing it up front beats a run that never ends.
 pub const MAX_EXPECTED_CLIENTS: f64 = 1e10;
 
+/// The most values the time series of one replication may hold: offices × intervals of the day
+/// (`1440 / run.sample`). Each is a waiting and a busy level (16 bytes) in every replication
+/// running and in every policy's sum, and a row of `timeseries.csv` per policy (about 35
+/// bytes): a million is 16 MB a copy and some 35 MB of CSV per policy. The default quarter of
+/// an hour (96 intervals) leaves room for over ten thousand offices, a one-minute series for
+/// 694 and one second (86 400 intervals) for 11; finer is below anything a queue shows and
+/// surely a slip (`sample = 0.0001` wrote 10 million rows, 324 MB, for one office).
+pub const MAX_SERIES_VALUES: usize = 1_000_000;
+
 /// The most counters an office may have: beyond it a scenario is surely a typo, and memory is
 /// reserved per counter.
 pub const MAX_COUNTERS: u32 = 100_000;
@@ -441,6 +450,20 @@ impl Model {
             return Err(ScenarioError::at(
                 "run.sample",
                 format!("must be more than 0 and at most a day (1440 min), got {sample} min"),
+            ));
+        }
+        // The series folds days onto one office day: each office holds a value per interval of
+        // the day whatever the horizon, and `timeseries.csv` gets a row per value and policy.
+        let offices = s.offices.len().max(1) as f64;
+        let finest = arrivals::DAY * offices / MAX_SERIES_VALUES as f64;
+        if sample < finest {
+            let intervals = (arrivals::DAY / sample).ceil();
+            return Err(ScenarioError::at(
+                "run.sample",
+                format!(
+                    "{sample} min makes {intervals} intervals a day at each of {offices} office(s), {} values of the time series per replication; at most {MAX_SERIES_VALUES} are allowed (offices × 1440 / sample): use a sample of at least {finest} min",
+                    intervals * offices
+                ),
             ));
         }
         Ok(RunSettings {
@@ -921,5 +944,39 @@ mod tests {
         for (i, want) in [fast, short_only, web].into_iter().enumerate() {
             assert!((load(i) - want).abs() < 1e-12, "office {i}: {} against {want}", load(i));
         }
+    }
+
+    /// A scenario with `offices` one-counter offices, a one-day horizon and `sample`.
+    fn sampled(offices: usize, sample: &str) -> Result<super::Model, crate::scenario::ScenarioError> {
+        let offices: String = (0..offices).map(|i| format!("[[office]]\nname = \"O{i}\"\n")).collect();
+        scenario::load(&format!(
+            "[run]\nhorizon = 1000\nsample = {sample}\n[arrivals]\nrate = 0.5\n\
+             [[service]]\nname = \"s\"\nduration = {{ dist = \"exponential\", mean = 1 }}\n\
+             {offices}[[policy]]\nkind = \"random\"\n"
+        ))
+    }
+
+    /// Regression: `sample = 0.0001` wrote a 324 MB `timeseries.csv` (14.4 million intervals a
+    /// day at the office). The time series is refused beyond a million values a replication
+    /// (offices times intervals of the day), naming the key, the bound and the finest sample.
+    #[test]
+    fn a_time_series_finer_than_the_cap_is_refused() {
+        let err = sampled(1, "0.0001").unwrap_err();
+        assert_eq!(err.path, "run.sample");
+        for part in [
+            "14400000 intervals",
+            "1 office",
+            "at most 1000000",
+            "at least 0.00144 min",
+        ] {
+            assert!(err.message.contains(part), "lacks `{part}`: {}", err.message);
+        }
+        // The bound itself is allowed; with two offices the finest sample doubles.
+        assert_eq!(sampled(1, "0.00144").unwrap().run.sample, 0.00144);
+        let err = sampled(2, "0.00144").unwrap_err();
+        assert!(err.message.contains("at least 0.00288 min"), "{}", err.message);
+        assert!(sampled(2, "0.00288").is_ok());
+        // The default quarter of an hour leaves room for ten thousand offices.
+        assert!(sampled(300, "\"15min\"").is_ok());
     }
 }
