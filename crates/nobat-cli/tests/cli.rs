@@ -487,6 +487,59 @@ mod check {
             .stdout(predicates::str::contains("warning").not());
     }
 
+    /// Regression: the even split gave every office 1/N of all clients, with the mix of only
+    /// the services it offers, so B (the one office offering `special`) showed rho 0.800 and no
+    /// warning while `random` loads it at 1.2. Each service's clients are now split among the
+    /// offices offering it.
+    #[test]
+    fn the_even_split_sends_each_service_to_the_offices_offering_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_scenario(
+            dir.path(),
+            r#"
+[run]
+horizon = 1000
+[arrivals]
+rate = 1.0
+[[service]]
+name = "common"
+share = 0.5
+duration = { dist = "exponential", mean = 1.0 }
+[[service]]
+name = "special"
+share = 0.5
+duration = { dist = "exponential", mean = 1.0 }
+[[office]]
+name = "A"
+services = ["common"]
+[[office]]
+name = "B"
+services = ["common", "special"]
+[[policy]]
+kind = "random"
+"#,
+        );
+        let assert = nobat()
+            .arg("check")
+            .arg(&path)
+            .args(["--set", "arrivals.rate=1.6"])
+            .assert()
+            .success();
+        let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+        let row = |name: &str| {
+            stdout
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(name))
+                .unwrap_or_else(|| panic!("no row for {name}: {stdout}"))
+                .to_string()
+        };
+        assert!(row("A").contains("0.400") && row("B").contains("1.200"), "{stdout}");
+        assert!(stdout.contains("warning: office `B`: rho = 1.200"), "{stdout}");
+        assert!(!stdout.contains("office `A`: rho"), "{stdout}");
+        // The network as a whole is stable: only B is overloaded.
+        assert!(stdout.contains("network as a whole: rho = 0.800"), "{stdout}");
+    }
+
     use predicates::prelude::PredicateBooleanExt;
 }
 
@@ -511,6 +564,32 @@ mod bad_input {
             let err = refused(&GOOD.replace("horizon = 500", &format!("horizon = 500\nsample = {bad}")));
             assert!(err.contains("run.sample") && err.contains("at most a day"), "{err}");
         }
+    }
+
+    /// Regression: `sample = 0.0001` over a horizon of 1000 minutes wrote a 324 MB
+    /// `timeseries.csv` of 10 million rows. A series of more than a million values a
+    /// replication is refused before anything runs, saying the finest sample allowed.
+    #[test]
+    fn the_time_series_interval_is_not_too_fine() {
+        let fine = GOOD.replace("horizon = 500", "horizon = 1000\nsample = 0.0001");
+        let err = refused(&fine);
+        for part in ["run.sample", "at most 1000000", "at least 0.00144 min"] {
+            assert!(err.contains(part), "lacks `{part}`: {err}");
+        }
+        // `check` refuses it too, and `--set` reaches the same rule.
+        let dir = tempfile::tempdir().unwrap();
+        nobat()
+            .arg("check")
+            .arg(write_scenario(dir.path(), &fine))
+            .assert()
+            .code(2);
+        nobat()
+            .arg("check")
+            .arg(write_scenario(dir.path(), GOOD))
+            .args(["--set", "run.sample=0.001"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("run.sample"));
     }
 
     #[test]

@@ -74,7 +74,8 @@ fn trace(model: &Model) -> Trace {
 
 /// One office, one counter, open 08:00-09:00; slots of 20 minutes with two clients in the
 /// first (Bailey–Welch) and one in the others: 4 bookable places. Need times every 20 minutes
-/// from minute 20, until `horizon`; service 15 minutes exactly; everyone books.
+/// from minute 20, until `horizon` (regular arrivals at 3 an hour from minute 10: the first
+/// comes half an interval in); service 15 minutes exactly; everyone books.
 fn deterministic(horizon: u32, counters: u32, extra_booking: &str, slots: &str) -> String {
     format!(
         r#"
@@ -82,7 +83,7 @@ fn deterministic(horizon: u32, counters: u32, extra_booking: &str, slots: &str) 
 horizon = {horizon}
 replications = 1
 [arrivals]
-rate = 0.05
+schedule = [{{ from = 10, to = "24:00", per_hour = 3 }}]
 process = "regular"
 [[service]]
 name = "s"

@@ -71,7 +71,7 @@ pub fn check(args: &CheckArgs) -> Result<String, CliError> {
             let peak = model.office_load_even_split(i, peak_rate);
             if peak >= 1.0 {
                 warnings.push(format!(
-                    "office `{}`: rho = {peak:.3} at the peak under an even split: unstable if it got an even share of demand",
+                    "office `{}`: rho = {peak:.3} at the peak under an even split: unstable if it got an even share of the clients of the services it offers (as under `random`)",
                     o.name
                 ));
             }
@@ -87,7 +87,10 @@ pub fn check(args: &CheckArgs) -> Result<String, CliError> {
         })
         .collect();
     lines.push(String::new());
-    lines.push("offered load (rho) per office if demand were split evenly among offices:".into());
+    lines.push(
+        "offered load (rho) per office if each service's clients were split evenly among the offices offering it (what `random` does):"
+            .into(),
+    );
     lines.push(table::render(
         &[
             "office",

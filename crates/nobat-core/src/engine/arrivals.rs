@@ -1,10 +1,25 @@
 //! [`ArrivalClock`]: exact sampling of a non-homogeneous Poisson process with a piecewise
 //! constant rate, by inverting the cumulative intensity (no thinning, no approximation); or,
-//! for a regular process, one arrival per unit of cumulative intensity.
+//! for a regular process, one arrival per unit of cumulative intensity, at its middle.
+//!
+//! The regular process puts arrival `k` (from 0) where the cumulative intensity Λ reaches
+//! `k + 1/2`. So the number of arrivals by any time is the expected number rounded to the
+//! nearest whole (never half a client off), a window `[from, to)` whose expected arrivals are
+//! a whole number `n` gets exactly `n`, `1/rate` apart with half an interval at each end (none
+//! on an edge, where rounding could push it into the next window), and a fraction left over
+//! carries to the next window. Arrivals at whole units instead (the first at `1/rate`) put
+//! each window's last arrival on its end `to`, outside it: a day's last client then came at
+//! the next day's opening, and the run's last fell past the horizon.
 
 use crate::model::{ArrivalProfile, DAY};
 use crate::SimRng;
 use rand::Rng;
+
+/// Of a regular process: arrivals this close to a piece's end, in units of intensity, are
+/// taken as at the end, hence in the next piece. The remaining intensity of a piece is a
+/// product and a difference of floats: a window holding exactly one more arrival can compute
+/// as holding a hair more, and would put that arrival on `to` instead of the next window.
+const SAME_INSTANT: f64 = 1e-9;
 
 /// Produces successive arrival instants of the model's arrival process.
 pub struct ArrivalClock<'m> {
@@ -34,17 +49,23 @@ impl<'m> ArrivalClock<'m> {
     ///
     /// A unit-rate exponential amount of cumulative intensity `e` is spent piece by piece (each
     /// piece's rate times its day's factor): the arrival falls where the integral of λ from `t`
-    /// reaches `e`.
+    /// reaches `e`. A regular process spends exactly 1 from the previous arrival, and 1/2 from
+    /// `t = 0`, the start of the run: call it with 0, then with each arrival it returned.
     pub fn next_after(&self, t: f64, horizon: f64, rng: &mut SimRng) -> Option<f64> {
         if !self.any {
             return None;
         }
-        let mut e: f64 = if self.profile.regular {
-            1.0
-        } else {
+        let regular = self.profile.regular;
+        let mut e: f64 = match regular {
+            // The first arrival is at half a unit of intensity, so never at 0 itself: a call at
+            // 0 is the start.
+            true if t <= 0.0 => 0.5,
+            true => 1.0,
             // The ziggurat: no logarithm for almost every draw.
-            rng.sample(rand_distr::Exp1)
+            false => rng.sample(rand_distr::Exp1),
         };
+        // A Poisson draw keeps the exact comparison: its arrivals are where they fall.
+        let snap = if regular { SAME_INSTANT } else { 0.0 };
         if let Some(rate) = self.constant {
             let next = t + e / rate;
             return (next < horizon).then_some(next);
@@ -75,11 +96,11 @@ impl<'m> ArrivalClock<'m> {
             let start = from.max(p.start);
             let rate = p.rate * factor;
             let mass = rate * (p.end - start);
-            if e < mass {
+            if e < mass - snap {
                 let next = day * DAY + start + e / rate;
                 return (next < horizon).then_some(next);
             }
-            e -= mass;
+            e = (e - mass).max(0.0);
             index += 1;
             from = p.end;
             if day * DAY + p.end >= horizon {
@@ -159,8 +180,131 @@ mod tests {
             n += 1;
         }
         assert_eq!(walk.next_after(b, 3.0 * DAY, &mut rng), None);
-        // k / 0.7 for k = 1 .. 3023: the 3024th falls on the horizon, which is excluded.
-        assert_eq!(n, 3023);
+        // (k - 1/2) / 0.7 for k = 1 .. 3024: the 0.7 × 4320 = 3024 clients of the horizon.
+        assert_eq!(n, 3024);
+    }
+
+    /// The instants of a regular process of `pieces` (start, end, clients per hour) until
+    /// `horizon`.
+    fn regular(pieces: &[(f64, f64, f64)], horizon: f64) -> Vec<f64> {
+        let profile = ArrivalProfile {
+            pieces: pieces
+                .iter()
+                .map(|&(start, end, per_hour)| RatePiece {
+                    start,
+                    end,
+                    rate: per_hour / 60.0,
+                })
+                .collect(),
+            regular: true,
+            ..ArrivalProfile::constant(1.0)
+        };
+        let clock = ArrivalClock::new(&profile);
+        let mut rng = stream(1, 0, StreamKind::Arrivals);
+        let mut times = Vec::new();
+        let mut t = 0.0;
+        while let Some(next) = clock.next_after(t, horizon, &mut rng) {
+            times.push(next);
+            t = next;
+        }
+        times
+    }
+
+    /// Regression: a window of 07:00-08:00 at 4 an hour over 3 days gave 11 clients, not 12: each
+    /// day's 4th, due at 08:00 (the end of the window), came at 07:00 the next day, and the last
+    /// one fell past the horizon. Each day now has its 4 clients, a quarter of an hour apart and
+    /// half an interval from either end of the window.
+    #[test]
+    fn a_regular_window_gives_its_whole_count_every_day() {
+        let times = regular(&[(420.0, 480.0, 4.0)], 3.0 * DAY);
+        let want: Vec<f64> = (0..3)
+            .flat_map(|day| [427.5, 442.5, 457.5, 472.5].map(|m| f64::from(day) * DAY + m))
+            .collect();
+        assert_eq!(times, want);
+        // The same through a scenario and the engine.
+        let model = crate::scenario::load(
+            r#"
+            [run]
+            horizon = "3d"
+            [arrivals]
+            process = "regular"
+            schedule = [{ from = "07:00", to = "08:00", per_hour = 4 }]
+            [[service]]
+            name = "s"
+            duration = { dist = "deterministic", value = 1 }
+            [[office]]
+            name = "A"
+            [[policy]]
+            kind = "random"
+            "#,
+        )
+        .unwrap();
+        let created = created(&model);
+        assert_eq!(created, want);
+    }
+
+    /// The times clients are created in replication 0 of `model`'s first policy.
+    fn created(model: &crate::model::Model) -> Vec<f64> {
+        struct Created(Vec<f64>);
+        impl crate::engine::Recorder for Created {
+            fn client_created(&mut self, t: f64, _: &crate::engine::Client) {
+                self.0.push(t);
+            }
+        }
+        let setup = crate::engine::PolicySetup::from_spec(model, &model.policies[0]);
+        let mut policy = model.policies[0].kind.build(model);
+        let mut seen = Created(Vec::new());
+        crate::engine::run_replication(model, 0, 1, &setup, &mut policy, &mut seen).unwrap();
+        seen.0
+    }
+
+    /// A window whose expected clients are not a whole number: the fraction carries over to the
+    /// next day, so days have the whole number below or above it, evenly spaced inside the
+    /// window, and the run has the expected number of clients rounded. 07:00-08:00 at 2.5 an
+    /// hour: 2, 3, 2, 3 clients (the 3rd is due at 08:00 of day 0, the window's end, so it is the
+    /// first of day 1, at 07:00). At 2.4 an hour over 5 days, 12 clients.
+    #[test]
+    fn a_fractional_window_carries_the_rest_to_the_next_day() {
+        let times = regular(&[(420.0, 480.0, 2.5)], 4.0 * DAY);
+        let want: Vec<f64> = [(0, 432.0), (0, 456.0), (1, 420.0), (1, 444.0), (1, 468.0)]
+            .iter()
+            .chain(&[(2, 432.0), (2, 456.0), (3, 420.0), (3, 444.0), (3, 468.0)])
+            .map(|&(day, m)| f64::from(day) * DAY + m)
+            .collect();
+        assert_eq!(times.len(), want.len(), "{times:?}");
+        for (got, want) in times.iter().zip(&want) {
+            assert!((got - want).abs() < 1e-9, "{times:?}");
+        }
+        for (pieces, days) in [
+            (vec![(420.0, 480.0, 2.4)], 5.0),
+            (vec![(480.0, 515.0, 6.0)], 7.0),
+            (vec![(450.0, 600.0, 7.0), (660.0, 700.0, 13.0)], 8.0),
+            (vec![(0.0, DAY, 0.37)], 11.0),
+        ] {
+            let times = regular(&pieces, days * DAY);
+            let per_day: f64 = pieces.iter().map(|&(a, b, r)| (b - a) / 60.0 * r).sum();
+            assert_eq!(times.len() as f64, (per_day * days - 0.5).ceil(), "{pieces:?}");
+            for &t in &times {
+                let tod = t % DAY;
+                let piece = pieces.iter().find(|p| p.0 <= tod && tod < p.1);
+                assert!(piece.is_some(), "{t} outside every window of {pieces:?}");
+            }
+            // Two clients in the same window of the same day are 60 / per_hour minutes apart.
+            for pair in times.windows(2) {
+                let same_day = (pair[0] / DAY).floor() == (pair[1] / DAY).floor();
+                let (a, b) = (pair[0] % DAY, pair[1] % DAY);
+                if let Some(p) = pieces.iter().find(|p| same_day && p.0 <= a && b < p.1) {
+                    assert!((b - a - 60.0 / p.2).abs() < 1e-6, "{pair:?} in {pieces:?}");
+                }
+            }
+        }
+    }
+
+    /// A constant rate is one window of the whole horizon: at 0.05 a minute for 100 minutes, 5
+    /// clients at 10, 30, ..., 90 (the last was lost: k / rate for k = 1 .. 4 and 100 excluded).
+    #[test]
+    fn a_constant_regular_rate_gives_the_horizon_its_whole_count() {
+        assert_eq!(regular(&[(0.0, DAY, 3.0)], 100.0), [10.0, 30.0, 50.0, 70.0, 90.0]);
     }
 
     /// Regression: a piece ending at a time that is not a whole number of minutes (10:00:20)

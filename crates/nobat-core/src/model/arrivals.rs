@@ -27,8 +27,8 @@ pub struct ArrivalProfile {
     pub week: [f64; 7],
     /// Weekday of day 0.
     pub calendar: Calendar,
-    /// Clients are evenly spaced in expected arrivals (one per unit of cumulative intensity)
-    /// instead of Poisson.
+    /// Clients are evenly spaced in expected arrivals (one per unit of cumulative intensity, at
+    /// its middle: see [`crate::engine::ArrivalClock`]) instead of Poisson.
     pub regular: bool,
 }
 

@@ -166,6 +166,15 @@ pub struct Model {
 /// rate is almost surely a typo; refusing it up front beats a run that never ends.
 pub const MAX_EXPECTED_CLIENTS: f64 = 1e10;
 
+/// The most values the time series of one replication may hold: offices × intervals of the day
+/// (`1440 / run.sample`). Each is a waiting and a busy level (16 bytes) in every replication
+/// running and in every policy's sum, and a row of `timeseries.csv` per policy (about 35
+/// bytes): a million is 16 MB a copy and some 35 MB of CSV per policy. The default quarter of
+/// an hour (96 intervals) leaves room for over ten thousand offices, a one-minute series for
+/// 694 and one second (86 400 intervals) for 11; finer is below anything a queue shows and
+/// surely a slip (`sample = 0.0001` wrote 10 million rows, 324 MB, for one office).
+pub const MAX_SERIES_VALUES: usize = 1_000_000;
+
 /// The most counters an office may have: beyond it a scenario is surely a typo, and memory is
 /// reserved per counter.
 pub const MAX_COUNTERS: u32 = 100_000;
@@ -441,6 +450,20 @@ impl Model {
             return Err(ScenarioError::at(
                 "run.sample",
                 format!("must be more than 0 and at most a day (1440 min), got {sample} min"),
+            ));
+        }
+        // The series folds days onto one office day: each office holds a value per interval of
+        // the day whatever the horizon, and `timeseries.csv` gets a row per value and policy.
+        let offices = s.offices.len().max(1) as f64;
+        let finest = arrivals::DAY * offices / MAX_SERIES_VALUES as f64;
+        if sample < finest {
+            let intervals = (arrivals::DAY / sample).ceil();
+            return Err(ScenarioError::at(
+                "run.sample",
+                format!(
+                    "{sample} min makes {intervals} intervals a day at each of {offices} office(s), {} values of the time series per replication; at most {MAX_SERIES_VALUES} are allowed (offices × 1440 / sample): use a sample of at least {finest} min",
+                    intervals * offices
+                ),
             ));
         }
         Ok(RunSettings {
@@ -766,14 +789,40 @@ impl Model {
         rate * self.mean_service() / self.capacity()
     }
 
-    /// Offered load of office `i` if demand at `rate` were split evenly: the walk-in demand
-    /// among the physical offices, the online demand among the virtual ones.
+    /// Offered load of office `i` at arrival rate `rate` if each service's clients were split
+    /// evenly among the offices that offer it: its walk-in clients among the physical offices
+    /// offering it, its online clients among the virtual ones.
+    ///
+    /// That is what `random` does: it draws uniformly among the candidates that offer the
+    /// client's service (and online clients never reach a physical office). Splitting all
+    /// clients by the number of offices instead would give an office that alone offers a
+    /// service too little of that service's load, and miss its overload. Ignored here, as in
+    /// an even split: a `reach` limit, opening hours and full offices, which narrow the
+    /// candidates of some clients.
     pub fn office_load_even_split(&self, i: usize, rate: f64) -> f64 {
         let o = &self.offices[i];
-        let online: f64 = self.services.iter().map(|s| s.share * s.online_share).sum();
-        let share = if o.is_virtual { online } else { 1.0 - online };
-        let peers = self.offices.iter().filter(|p| p.is_virtual == o.is_virtual).count() as f64;
-        rate * share / peers * self.office_mean_service(i) / (f64::from(o.counters) * o.speed)
+        let work: f64 = self
+            .services
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| o.offers[k])
+            .map(|(k, s)| {
+                let channel = if o.is_virtual {
+                    s.online_share
+                } else {
+                    1.0 - s.online_share
+                };
+                // At least 1: office `i` itself is one of them.
+                let peers = self
+                    .offices
+                    .iter()
+                    .filter(|p| p.is_virtual == o.is_virtual && p.offers[k])
+                    .count() as f64;
+                rate * s.share * channel / peers * s.duration.mean()
+            })
+            .sum();
+        // Durations are at speed 1: the office's speed divides them.
+        work / (f64::from(o.counters) * o.speed)
     }
 
     /// Average arrival rate over the times of the horizon when clients arrive at all (the
@@ -804,5 +853,130 @@ impl Model {
             .flat_map(|day| starts.iter().map(move |&tod| f64::from(day) * DAY + tod))
             .map(|t| self.sources.iter().map(|s| s.profile.rate_at(t)).sum::<f64>())
             .fold(0.0, f64::max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario;
+
+    /// Two one-counter offices, A offering `common` only and B both services, half the clients
+    /// each, service mean 1, 1.6 clients a minute. `random` sends the `special` clients (0.8/min)
+    /// all to B and splits the `common` ones (0.8/min) evenly: B gets 1.2, A 0.4.
+    #[test]
+    fn even_split_follows_the_services_each_office_offers() {
+        let model = scenario::load(
+            r#"
+            [run]
+            horizon = 1000
+            [arrivals]
+            rate = 1.6
+            [[service]]
+            name = "common"
+            share = 0.5
+            duration = { dist = "exponential", mean = 1 }
+            [[service]]
+            name = "special"
+            share = 0.5
+            duration = { dist = "exponential", mean = 1 }
+            [[office]]
+            name = "A"
+            services = ["common"]
+            [[office]]
+            name = "B"
+            [[policy]]
+            kind = "random"
+            "#,
+        )
+        .unwrap();
+        let (a, b) = (
+            model.office_load_even_split(0, 1.6),
+            model.office_load_even_split(1, 1.6),
+        );
+        assert!((a - 0.4).abs() < 1e-12, "A: {a}");
+        assert!((b - 1.2).abs() < 1e-12, "B: {b}");
+        // Between them the offices carry the network's whole work (one counter each).
+        assert!((a + b - model.load_at(1.6) * model.capacity()).abs() < 1e-12);
+    }
+
+    /// Per service: durations differ by service and speed divides them; online clients are
+    /// split among the virtual offices offering their service, walk-ins among the physical ones.
+    #[test]
+    fn even_split_weighs_durations_speed_and_channels() {
+        let model = scenario::load(
+            r#"
+            [run]
+            horizon = 1000
+            [arrivals]
+            rate = 1
+            [[service]]
+            name = "short"
+            share = 0.6
+            duration = { dist = "deterministic", value = 2 }
+            online_share = 0.5
+            [[service]]
+            name = "long"
+            share = 0.4
+            duration = { dist = "deterministic", value = 10 }
+            [[office]]
+            name = "Fast"
+            counters = 2
+            speed = 2
+            [[office]]
+            name = "Short-only"
+            counters = 3
+            services = ["short"]
+            [[office]]
+            name = "Web"
+            virtual = true
+            services = ["short"]
+            [[policy]]
+            kind = "random"
+            "#,
+        )
+        .unwrap();
+        let load = |i| model.office_load_even_split(i, 1.0);
+        // Walk-in `short`: 0.3/min over two offices; `long`: 0.4/min at Fast alone.
+        let fast = (0.15 * 2.0 + 0.4 * 10.0) / (2.0 * 2.0);
+        let short_only = 0.15 * 2.0 / 3.0;
+        // Online `short`: 0.3/min at the one virtual office.
+        let web = 0.3 * 2.0;
+        for (i, want) in [fast, short_only, web].into_iter().enumerate() {
+            assert!((load(i) - want).abs() < 1e-12, "office {i}: {} against {want}", load(i));
+        }
+    }
+
+    /// A scenario with `offices` one-counter offices, a one-day horizon and `sample`.
+    fn sampled(offices: usize, sample: &str) -> Result<super::Model, crate::scenario::ScenarioError> {
+        let offices: String = (0..offices).map(|i| format!("[[office]]\nname = \"O{i}\"\n")).collect();
+        scenario::load(&format!(
+            "[run]\nhorizon = 1000\nsample = {sample}\n[arrivals]\nrate = 0.5\n\
+             [[service]]\nname = \"s\"\nduration = {{ dist = \"exponential\", mean = 1 }}\n\
+             {offices}[[policy]]\nkind = \"random\"\n"
+        ))
+    }
+
+    /// Regression: `sample = 0.0001` wrote a 324 MB `timeseries.csv` (14.4 million intervals a
+    /// day at the office). The time series is refused beyond a million values a replication
+    /// (offices times intervals of the day), naming the key, the bound and the finest sample.
+    #[test]
+    fn a_time_series_finer_than_the_cap_is_refused() {
+        let err = sampled(1, "0.0001").unwrap_err();
+        assert_eq!(err.path, "run.sample");
+        for part in [
+            "14400000 intervals",
+            "1 office",
+            "at most 1000000",
+            "at least 0.00144 min",
+        ] {
+            assert!(err.message.contains(part), "lacks `{part}`: {}", err.message);
+        }
+        // The bound itself is allowed; with two offices the finest sample doubles.
+        assert_eq!(sampled(1, "0.00144").unwrap().run.sample, 0.00144);
+        let err = sampled(2, "0.00144").unwrap_err();
+        assert!(err.message.contains("at least 0.00288 min"), "{}", err.message);
+        assert!(sampled(2, "0.00288").is_ok());
+        // The default quarter of an hour leaves room for ten thousand offices.
+        assert!(sampled(300, "\"15min\"").is_ok());
     }
 }

@@ -101,7 +101,8 @@ pub struct ArrivalsSection {
     /// Factors by weekday multiplying the arrival rate, e.g. `{ sat = 1.2, thu = 0.5, fri = 0 }`.
     pub days: Option<std::collections::BTreeMap<String, f64>>,
     /// `"poisson"` (default) or `"regular"`: clients evenly spaced in expected arrivals, with
-    /// no randomness (one every `1/rate` minutes at a constant rate).
+    /// no randomness (one every `1/rate` minutes at a constant rate, the first at `1/(2 rate)`;
+    /// `n` in a window of `n` expected clients, all inside it).
     pub process: Option<String>,
     /// Recorded clients to replay instead of sampling arrivals: a CSV file, relative to the
     /// scenario's folder (see [`crate::model::Trace`]).

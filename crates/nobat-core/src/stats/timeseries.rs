@@ -291,8 +291,8 @@ mod tests {
     use crate::engine::{run_replication, PolicySetup};
     use crate::scenario;
 
-    /// One counter, a client every 10 minutes from 08:10 to 08:30 (regular arrivals), 15
-    /// minutes of service each: the levels are known exactly.
+    /// One counter, a client every 10 minutes from 08:10 to 08:30 on day one (regular arrivals,
+    /// 3.5 expected in 08:05-08:40), 15 minutes of service each: the levels are known exactly.
     fn deterministic(horizon: &str, warmup: &str) -> Model {
         scenario::load(&format!(
             r#"
@@ -302,7 +302,7 @@ mod tests {
             sample = "10min"
             [arrivals]
             process = "regular"
-            schedule = [ {{ from = "08:00", to = "08:35", per_hour = 6 }} ]
+            schedule = [ {{ from = "08:05", to = "08:40", per_hour = 6 }} ]
             [[service]]
             name = "s"
             duration = {{ dist = "deterministic", value = 15 }}
@@ -359,17 +359,18 @@ mod tests {
 
     #[test]
     fn days_fold_onto_the_office_day() {
-        // Day two's clients come at 08:05, 08:15 and 08:25 (the regular process continues from
-        // 3.5 expected arrivals): served 08:05-08:20, 08:20-08:35, 08:35-08:50, waiting
-        // 08:15-08:20 and 08:25-08:35. Measured from 04:00 of day one, each morning interval is
-        // the mean of the two days.
+        // Day two's clients come at 08:05, 08:15, 08:25 and 08:35 (the regular process
+        // continues from 3.5 expected arrivals: the one due at 08:40, the window's end, is day
+        // two's first): served 08:05-08:20, 08:20-08:35, 08:35-08:50, 08:50-09:05, waiting
+        // 08:15-08:20, 08:25-08:35 and 08:35-08:50. Measured from 04:00 of day one, each
+        // morning interval is the mean of the two days.
         let day_two = [
             (480.0, 0.0, 0.5),
             (490.0, 0.5, 1.0),
             (500.0, 0.5, 1.0),
-            (510.0, 0.5, 1.0),
-            (520.0, 0.0, 1.0),
-            (530.0, 0.0, 0.0),
+            (510.0, 1.0, 1.0),
+            (520.0, 1.0, 1.0),
+            (530.0, 0.0, 1.0),
         ];
         let model = deterministic("33h", "04:00");
         let t = series(&model, 2);
