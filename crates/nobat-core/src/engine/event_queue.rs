@@ -32,19 +32,21 @@
 //! more), then the phase, then the sequence number. Every key is unique, so the order is total
 //! and the same on every run.
 
-/// Which events go first among those at the same instant: a counter freed at `t` can serve a
-/// client who arrives at `t`, because departures come before arrivals; a client whose service
-/// could start at `t` is served rather than counted as reneging at `t`; an office opening at `t`
-/// receives the clients arriving at `t`; a board refreshed at `t` is what a client deciding at
-/// `t` sees.
+/// Which events go first among those at the same instant: an office closing, starting a break
+/// or ending a shift at `t` does so before the services ending at `t` call their next client,
+/// so no service starts at the closing minute (and one opening at `t` receives the clients
+/// arriving at `t`); a counter freed at `t` can serve a client who arrives at `t`, because
+/// departures come before arrivals; a client whose service could start at `t` is served rather
+/// than counted as reneging at `t`; a board refreshed at `t` is what a client deciding at `t`
+/// sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Phase {
-    /// Service completions.
-    Departure = 0,
-    /// A waiting client's patience runs out.
-    Renege = 1,
     /// An office opens, closes, or changes its counters.
-    OfficeChange = 2,
+    OfficeChange = 0,
+    /// Service completions.
+    Departure = 1,
+    /// A waiting client's patience runs out.
+    Renege = 2,
     /// Clients reaching their office after travelling.
     OfficeArrival = 3,
     /// Crowding-board refreshes.
@@ -115,9 +117,9 @@ fn key(time: f64, phase: Phase, seq: u64) -> u128 {
 }
 
 const PHASES: [Phase; 6] = [
+    Phase::OfficeChange,
     Phase::Departure,
     Phase::Renege,
-    Phase::OfficeChange,
     Phase::OfficeArrival,
     Phase::Refresh,
     Phase::Arrival,
@@ -138,7 +140,7 @@ impl<E> Entry<E> {
 ///
 /// Two events at the same time and phase pop in the order they were pushed, so a run is the
 /// same every time. An event pushed with a key below the last one popped (a zero-length service
-/// starting during an arrival at the same instant: a departure, phase 0, while phase 3 is being
+/// starting during an arrival at the same instant: a departure, phase 1, while phase 3 is being
 /// processed) is still the smallest pending key, and waits in a small sorted side list that pops
 /// first.
 ///
