@@ -190,6 +190,15 @@ impl CandidateTable {
                 continue;
             };
             let whole = pool(&geo, reach, centre, reach_km, &everyone);
+            if reach.radius_km.is_none() && reach.nearest.is_some_and(|k| whole.len() <= k) {
+                // Every client of the area has the whole pool as its candidates (at most `k`
+                // offices can be among the nearest of any of its points): one list, as a point.
+                offices.extend(whole.iter().map(|&(i, _)| i));
+                offsets.push(offices.len());
+                sure.push(0);
+                lists.push((first, None));
+                continue;
+            }
             // Parts small beside the distance that matters (the `k`-th nearest office's, or
             // the radius), so that their pools are not much more than `k` offices.
             let scale = match (reach.nearest, reach.radius_km) {
