@@ -291,6 +291,7 @@ impl CandidateTable {
         let after =
             |a: (f64, u32), b: (f64, u32)| a.0 > b.0 || (a.0 == b.0 && offices[a.1 as usize] > offices[b.1 as usize]);
         let mut nearest = (f64::INFINITY, u32::MAX);
+        let want = k - sure;
         let rest = range.start + sure..range.end;
         for (&at, j) in self.locations[rest.clone()].iter().zip(rest.start as u32..) {
             let entry = (geo.rank_key(point, at), j);
@@ -299,6 +300,14 @@ impl CandidateTable {
                     nearest = entry;
                 }
                 continue;
+            }
+            // Only the `want` best are kept: one comparison rejects an office no nearer than
+            // all of them.
+            if ranking.len() == want {
+                if !after(ranking[want - 1], entry) {
+                    continue;
+                }
+                ranking.pop();
             }
             // The pool is ordered by distance from its part's centre, which the client's point
             // changes little: an insertion sort of nearly sorted keys.
@@ -310,7 +319,6 @@ impl CandidateTable {
             }
             ranking[i] = entry;
         }
-        ranking.truncate(k - sure);
         // With a radius and no office within it, the nearest.
         if ranking.is_empty() && nearest.1 != u32::MAX {
             ranking.push(nearest);
