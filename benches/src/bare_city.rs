@@ -10,10 +10,10 @@
 //! plain implementation: more clients on the move and in queues, more offices' state out of
 //! the processor's nearest cache.
 
+use crate::bare_loop::{exponential, Timed};
 use crate::{City, CITY_ZONES};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
 /// What happens at an event.
@@ -25,34 +25,6 @@ enum Kind {
     AtOffice(u32),
     /// A service ends at `office`.
     Departure(u32),
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Event {
-    time: f64,
-    kind: Kind,
-}
-
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.time == other.time
-    }
-}
-impl Eq for Event {}
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Event {
-    /// The earliest event is the greatest, for `BinaryHeap`'s max-heap.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.time.total_cmp(&self.time)
-    }
-}
-
-fn exponential(rng: &mut Xoshiro256PlusPlus, mean: f64) -> f64 {
-    -mean * (1.0 - rng.random::<f64>()).ln()
 }
 
 /// What a bare city run measured.
@@ -91,11 +63,11 @@ pub fn run(city: City, clients: f64, seed: u64) -> BareCity {
     let mut busy = vec![0u32; offices];
     let mut present = vec![0u32; offices];
     let (mut arrived, mut served, mut wait_sum) = (0u64, 0u64, 0.0f64);
-    events.push(Event {
+    events.push(Timed {
         time: exponential(&mut rng, 1.0 / rate),
         kind: Kind::Arrival,
     });
-    while let Some(Event { time, kind }) = events.pop() {
+    while let Some(Timed { time, kind }) = events.pop() {
         match kind {
             Kind::Arrival => {
                 arrived += 1;
@@ -115,13 +87,13 @@ pub fn run(city: City, clients: f64, seed: u64) -> BareCity {
                         (best, best_score, best_travel) = (o, score, travel);
                     }
                 }
-                events.push(Event {
+                events.push(Timed {
                     time: time + best_travel,
                     kind: Kind::AtOffice(best as u32),
                 });
                 let next = time + exponential(&mut rng, 1.0 / rate);
                 if next < horizon {
-                    events.push(Event {
+                    events.push(Timed {
                         time: next,
                         kind: Kind::Arrival,
                     });
@@ -133,7 +105,7 @@ pub fn run(city: City, clients: f64, seed: u64) -> BareCity {
                 if busy[o] < counters {
                     busy[o] += 1;
                     served += 1;
-                    events.push(Event {
+                    events.push(Timed {
                         time: time + exponential(&mut rng, 1.0),
                         kind: Kind::Departure(o as u32),
                     });
@@ -148,7 +120,7 @@ pub fn run(city: City, clients: f64, seed: u64) -> BareCity {
                     Some(came) => {
                         served += 1;
                         wait_sum += time - came;
-                        events.push(Event {
+                        events.push(Timed {
                             time: time + exponential(&mut rng, 1.0),
                             kind: Kind::Departure(o as u32),
                         });

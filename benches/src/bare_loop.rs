@@ -8,25 +8,26 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
-/// One event: its time and what it is (`office == usize::MAX`: an arrival).
+/// One event of a bare loop: its time and what happens then (here the office, `usize::MAX`
+/// for an arrival), ordered by time alone.
 #[derive(Debug, Clone, Copy)]
-struct Event {
-    time: f64,
-    office: usize,
+pub(crate) struct Timed<K> {
+    pub(crate) time: f64,
+    pub(crate) kind: K,
 }
 
-impl PartialEq for Event {
+impl<K> PartialEq for Timed<K> {
     fn eq(&self, other: &Self) -> bool {
         self.time == other.time
     }
 }
-impl Eq for Event {}
-impl PartialOrd for Event {
+impl<K> Eq for Timed<K> {}
+impl<K> PartialOrd for Timed<K> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for Event {
+impl<K> Ord for Timed<K> {
     /// The earliest event is the greatest, for `BinaryHeap`'s max-heap.
     fn cmp(&self, other: &Self) -> Ordering {
         other.time.total_cmp(&self.time)
@@ -42,7 +43,8 @@ pub struct BareResult {
     pub wait_mean: f64,
 }
 
-fn exponential(rng: &mut Xoshiro256PlusPlus, mean: f64) -> f64 {
+/// An exponential draw of mean `mean`, by inversion (what a plain loop writes).
+pub(crate) fn exponential(rng: &mut Xoshiro256PlusPlus, mean: f64) -> f64 {
     -mean * (1.0 - rng.random::<f64>()).ln()
 }
 
@@ -56,11 +58,11 @@ pub fn run(offices: usize, counters: u32, rate: f64, horizon: f64, seed: u64) ->
     let mut busy = vec![0u32; offices];
     let mut present = vec![0u32; offices];
     let (mut clients, mut served, mut wait_sum) = (0u64, 0u64, 0.0f64);
-    events.push(Event {
+    events.push(Timed {
         time: exponential(&mut rng, 1.0 / rate),
-        office: usize::MAX,
+        kind: usize::MAX,
     });
-    while let Some(Event { time, office }) = events.pop() {
+    while let Some(Timed { time, kind: office }) = events.pop() {
         if office == usize::MAX {
             clients += 1;
             let o = if offices == 1 {
@@ -72,18 +74,18 @@ pub fn run(offices: usize, counters: u32, rate: f64, horizon: f64, seed: u64) ->
             if busy[o] < counters {
                 busy[o] += 1;
                 served += 1;
-                events.push(Event {
+                events.push(Timed {
                     time: time + exponential(&mut rng, 1.0),
-                    office: o,
+                    kind: o,
                 });
             } else {
                 queues[o].push_back(time);
             }
             let next = time + exponential(&mut rng, 1.0 / rate);
             if next < horizon {
-                events.push(Event {
+                events.push(Timed {
                     time: next,
-                    office: usize::MAX,
+                    kind: usize::MAX,
                 });
             }
         } else {
@@ -92,9 +94,9 @@ pub fn run(offices: usize, counters: u32, rate: f64, horizon: f64, seed: u64) ->
                 Some(arrived) => {
                     served += 1;
                     wait_sum += time - arrived;
-                    events.push(Event {
+                    events.push(Timed {
                         time: time + exponential(&mut rng, 1.0),
-                        office,
+                        kind: office,
                     });
                 }
                 None => busy[office] -= 1,
