@@ -49,8 +49,12 @@ pub struct ClientView<'a> {
     pub service: usize,
     /// The client's zone (index into the model's zones).
     pub zone: usize,
-    /// The offices this client may be sent to; never empty. With a candidate limit they are
-    /// sorted nearest first; otherwise in office order.
+    /// The offices this client may be sent to; never empty. Without a candidate limit, every
+    /// office in order. With one, the offices nearest to where the client starts, roughly
+    /// nearest first: from a point origin exactly; in an area, those sure to be among the
+    /// nearest anywhere in the client's part of it come first, by distance from the part's
+    /// centre, then the others by distance from the client ([`CandidateTable::rank_from`]).
+    /// Use `travel` to compare distances.
     pub candidates: &'a [usize],
     /// Travel time in minutes from the client's starting point to each candidate, in the same
     /// order as `candidates` (all zero without geography).
@@ -158,9 +162,9 @@ impl PartialOrd for LoadPerCounter {
 /// that does not compare with itself (NaN) ranks last.
 ///
 /// One pass and no allocation: the smallest key and the offices sharing it (the first
-/// [`TIED_KEPT`] of them on the stack), then one uniform draw among them. At high load most
+/// 32 (`TIED_KEPT`) of them on the stack), then one uniform draw among them. At high load most
 /// offices tie, and one draw per tie (reservoir sampling) was most of a shortest-queue decision.
-/// Past [`TIED_KEPT`] ties a second pass finds the drawn one.
+/// Past `TIED_KEPT` ties a second pass finds the drawn one.
 ///
 /// # Panics
 ///
