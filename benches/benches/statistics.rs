@@ -65,6 +65,7 @@ fn clients(city: bool) -> Vec<Client> {
                 slot: f64::NAN,
                 left: arrived - travel,
                 reserved: false,
+                from: [0.0, 0.0],
             }
         })
         .collect()

@@ -930,6 +930,7 @@ fn audit_detects_broken_event_streams() {
         slot: f64::NAN,
         left: arrived,
         reserved: false,
+        from: [0.0, 0.0],
     };
     let mut a = Audit::new(&model, &setup);
     a.counters_changed(0.0, 0, 1);

@@ -125,6 +125,7 @@ mod tests {
             slot: f64::NAN,
             left: 0.0,
             reserved: false,
+            from: [0.0, 0.0],
         }
     }
 

@@ -51,6 +51,9 @@ pub struct Client {
     pub left: f64,
     /// It is served at a counter reserved for booked clients.
     pub reserved: bool,
+    /// Where it set out from (its origin's point, or the point drawn in its area): its
+    /// candidates are the offices nearest to it, also when a full office sends it on.
+    pub from: [f64; 2],
 }
 
 impl Client {
@@ -579,6 +582,7 @@ impl<'m> Simulation<'m> {
         let point = model.origins[origin].place.sample(&mut self.origin_rng);
         let online = at_office.is_none() && sv.online_share > 0.0 && self.channel_rng.random::<f64>() < sv.online_share;
         let mut client = self.create_client(t, service, origin, u32::MAX, work, patience);
+        client.from = point;
         recorder.client_created(t, &client);
         if let Some(office) = at_office.filter(|_| !self.setup.pooled) {
             // Recorded at its office: it is there now, whatever the policy. (`pooled`, the
@@ -643,7 +647,7 @@ impl<'m> Simulation<'m> {
         self.offers.clear();
         self.free_slots.clear();
         let (all, locations) = if table.ranks_per_client(origin) {
-            table.rank_from(origin, point, &mut self.ranked)
+            table.rank_from(origin, client.from, &mut self.ranked)
         } else {
             (table.for_origin(origin), table.locations_for(origin))
         };
@@ -768,7 +772,9 @@ impl<'m> Simulation<'m> {
         // In an area, the nearest offices depend on where the client starts.
         let per_client = table.ranks_per_client(origin);
         let (all, locations) = if per_client {
-            table.rank_from(origin, point, &mut ranked)
+            // From where it set out, also when sent on from a full office (`point`, which the
+            // trip is timed from).
+            table.rank_from(origin, client.from, &mut ranked)
         } else {
             (table.for_origin(origin), table.locations_for(origin))
         };
@@ -893,6 +899,7 @@ impl<'m> Simulation<'m> {
             slot: f64::NAN,
             left: t,
             reserved: false,
+            from: self.model.origins[origin].place.centre(),
         };
         self.next_id += 1;
         client

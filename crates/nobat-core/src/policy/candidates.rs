@@ -20,10 +20,15 @@ use crate::model::{Geography, Model, Place};
 
 /// The most parts an area is cut into along each side.
 const MAX_PARTS: usize = 16;
+/// The most pool entries an area's parts may hold together (393 KB): a wide area with a long
+/// radius can have hundreds of offices in every part's pool, and 400 such zones cut 16 by 16
+/// took over a gigabyte. Past it the area has fewer, larger parts (more ranking per client).
+const MAX_AREA_ENTRIES: usize = 16_384;
 
 /// Candidate offices per origin: all physical offices (in office order) without a limit, else
-/// the physical offices allowed by the [`Reach`], nearest first: ranked once from a point
-/// origin, or per client from a pool for an area origin. Virtual offices are never candidates:
+/// the physical offices allowed by the [`Reach`] nearest to where a client starts: ranked once
+/// from a point origin (nearest first), or per client from a pool for an area origin (see
+/// [`CandidateTable::rank_from`] for their order). Virtual offices are never candidates:
 /// clients reach them through `online_share`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CandidateTable {
@@ -81,7 +86,7 @@ impl Grid {
 /// ranking allocates nothing once they have grown.
 #[derive(Debug, Clone, Default)]
 pub struct RankedCandidates {
-    /// The candidates, nearest first.
+    /// The candidates, in the order [`CandidateTable::rank_from`] gives.
     pub offices: Vec<usize>,
     /// Their locations, in the same order.
     pub locations: Vec<[f64; 2]>,
@@ -211,11 +216,14 @@ impl CandidateTable {
                 (None, Some(r)) => r,
                 (None, None) => 0.0,
             };
-            let parts = if scale > 0.0 {
+            let fine = if scale > 0.0 {
                 ((8.0 * reach_km / scale).ceil() as usize).clamp(1, MAX_PARTS)
             } else {
                 MAX_PARTS
             };
+            // A part's pool is at most the whole area's.
+            let affordable = ((MAX_AREA_ENTRIES / whole.len().max(1)) as f64).sqrt() as usize;
+            let parts = fine.min(affordable.max(1));
             let grid = Grid { area, parts };
             for i in 0..parts * parts {
                 let [x0, y0, x1, y1] = grid.part(i);

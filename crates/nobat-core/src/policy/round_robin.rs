@@ -3,8 +3,9 @@
 use super::{AllocationPolicy, ClientView, SystemView};
 use crate::SimRng;
 
-/// Sends the n-th client to the n-th candidate office, cyclically, in office order (no ties;
-/// no randomness).
+/// Sends the n-th client to the n-th of its candidate offices, cyclically: in office order
+/// without a candidate limit; with one, in the order of that client's candidates (no ties; no
+/// randomness).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RoundRobin {
     next: usize,
