@@ -8,7 +8,7 @@
 
 use crate::engine::{run_replication_with, PolicySetup, Recorder, RunControl, SimulationError};
 use crate::model::Model;
-use crate::policy::{AllocationPolicy, BookingRule, Information, PolicyKind, Reach};
+use crate::policy::{AllocationPolicy, BookingRule, CandidateTable, Information, PolicyKind, Reach};
 use crate::random::{pilot_seed, replication_seed};
 use crate::stats::{
     mean_and_half_width, Accumulator, HourlyRecorder, HourlyTotals, Mser, Outcomes, ReplicationStats, TimeSeries,
@@ -600,10 +600,20 @@ pub fn run_tasks<E: From<SimulationError>>(
         ),
         None => None,
     };
+    // One candidate table per distinct limit, shared by the policies that have it.
+    let mut tables: Vec<(Reach, Arc<CandidateTable>)> = Vec::new();
     let setups: Vec<PolicySetup> = policies
         .iter()
         .map(|p| {
-            let mut setup = PolicySetup::new(model, p.name.clone(), p.reach, p.information);
+            let table = match tables.iter().find(|(reach, _)| *reach == p.reach) {
+                Some((_, table)) => Arc::clone(table),
+                None => {
+                    let table = Arc::new(CandidateTable::new(model, &p.reach));
+                    tables.push((p.reach, Arc::clone(&table)));
+                    table
+                }
+            };
+            let mut setup = PolicySetup::with_candidates(p.name.clone(), table, p.information);
             setup.pooled = p.pooled;
             setup.booking = p.booking;
             setup

@@ -3,14 +3,16 @@
 
 use crate::model::Model;
 use crate::policy::{BookingRule, CandidateTable, Information, PolicyKind, PolicySpec, Reach};
+use std::sync::Arc;
 
 /// How the engine runs one policy; built once per policy and shared by its replications.
 #[derive(Debug, Clone)]
 pub struct PolicySetup {
     /// The policy's name, for error messages.
     pub name: String,
-    /// Offices each origin may consider.
-    pub candidates: CandidateTable,
+    /// Offices each origin may consider: shared by the policies of an experiment with the same
+    /// limit (a table for wide areas can take tens of megabytes).
+    pub candidates: Arc<CandidateTable>,
     /// Board refresh, what it shows, and the share of clients who follow the policy.
     pub information: Information,
     /// All counters serve one shared queue; the policy object is not consulted.
@@ -24,7 +26,7 @@ impl PolicySetup {
     pub fn from_spec(model: &Model, spec: &PolicySpec) -> Self {
         PolicySetup {
             name: spec.name.clone(),
-            candidates: CandidateTable::new(model, &spec.reach),
+            candidates: Arc::new(CandidateTable::new(model, &spec.reach)),
             information: spec.information,
             pooled: spec.kind == PolicyKind::Pooled,
             booking: spec.booking,
@@ -33,9 +35,15 @@ impl PolicySetup {
 
     /// A setup for a custom policy object: given reach and information, not pooled.
     pub fn new(model: &Model, name: impl Into<String>, reach: Reach, information: Information) -> Self {
+        Self::with_candidates(name, Arc::new(CandidateTable::new(model, &reach)), information)
+    }
+
+    /// A setup for a custom policy object with a candidate table already built for its reach
+    /// (one shared with other policies): not pooled.
+    pub fn with_candidates(name: impl Into<String>, candidates: Arc<CandidateTable>, information: Information) -> Self {
         PolicySetup {
             name: name.into(),
-            candidates: CandidateTable::new(model, &reach),
+            candidates,
             information,
             pooled: false,
             booking: BookingRule::default(),
