@@ -604,7 +604,7 @@ impl<'m> Simulation<'m> {
                 let c = self.setup.information.compliance;
                 c >= 1.0 || self.compliance_rng.random::<f64>() < c
             };
-            if self.book.is_some() && sv.book_share > 0.0 && self.try_book(t, &mut client, point, recorder) {
+            if self.book.is_some() && sv.book_share > 0.0 && self.try_book(t, &mut client, recorder) {
                 return Ok(());
             }
             self.decide(t, &client, point, None, follows, policy)?
@@ -628,7 +628,7 @@ impl<'m> Simulation<'m> {
     /// client, whatever its fate, so that the streams stay aligned across policies), then asks
     /// the booking rule for a slot among its candidates. Returns whether the client is dealt
     /// with (booked: it comes at its slot or is a no-show); `false` sends it in as a walk-in.
-    fn try_book<R: Recorder>(&mut self, t: f64, client: &mut Client, point: [f64; 2], recorder: &mut R) -> bool {
+    fn try_book<R: Recorder>(&mut self, t: f64, client: &mut Client, recorder: &mut R) -> bool {
         let model = self.model;
         let sv = &model.services[client.service as usize];
         let books = self.booking_rng.random::<f64>() < sv.book_share;
@@ -656,7 +656,7 @@ impl<'m> Simulation<'m> {
                 continue;
             }
             // Only slots the client can reach in time are offered.
-            let travel = model.geography.map_or(0.0, |g| g.travel_time(point, at));
+            let travel = model.geography.map_or(0.0, |g| g.travel_time(client.from, at));
             let free = book.earliest_free(office, t, t + travel, latest);
             self.free_slots.push(free);
             self.offers.push(SlotOffer {
@@ -735,10 +735,11 @@ impl<'m> Simulation<'m> {
         Some((office, 0.0))
     }
 
-    /// The office for `client` starting at `point` and its travel time, as its policy (or, if
-    /// it does not follow it, habit: the nearest) chooses among the candidates that are open and
-    /// offer its service. `redirect_from` is a full office the client is being sent on from: it
-    /// and every full office are left out. `None` when no candidate remains.
+    /// The office for `client` travelling from `point` (where it set out, or the full office
+    /// sending it on) and its travel time, as its policy (or, if it does not follow it, habit:
+    /// the nearest) chooses among the candidates that are open and offer its service.
+    /// `redirect_from` is a full office the client is being sent on from: it and every full
+    /// office are left out. `None` when no candidate remains.
     fn decide<P>(
         &mut self,
         t: f64,
@@ -872,8 +873,9 @@ impl<'m> Simulation<'m> {
         Ok(result)
     }
 
-    /// A new walk-in of `service` from `origin` at `t`, bound for `office` (`u32::MAX`: not yet
-    /// allocated), with its drawn requirement and patience; the next id is its.
+    /// A new walk-in of `service` from `origin` (setting out from its centre) at `t`, bound for
+    /// `office` (`u32::MAX`: not yet allocated), with its drawn requirement and patience; the
+    /// next id is its.
     fn create_client(
         &mut self,
         t: f64,

@@ -95,19 +95,20 @@ pub struct RankedCandidates {
     ranking: Vec<(f64, u32)>,
 }
 
-/// The offices of `from` within the pool bound of a rectangle of centre `centre` reaching
-/// `reach_km` from it, nearest to the centre first (`from` is every office, or a pool of a
-/// larger rectangle holding this one).
-fn pool(
-    geo: &Geography,
-    reach: &Reach,
-    centre: [f64; 2],
-    reach_km: f64,
-    from: &[(usize, [f64; 2])],
-) -> Vec<(usize, [f64; 2])> {
-    let mut ranked: Vec<(f64, usize, [f64; 2])> =
-        from.iter().map(|&(i, at)| (geo.distance(centre, at), i, at)).collect();
+/// An office with its distance from a point it was ranked from: (distance, office, location).
+type Near = (f64, usize, [f64; 2]);
+
+/// `offices` (id, location) ranked from `centre`: by distance, then id.
+fn by_distance(geo: &Geography, centre: [f64; 2], offices: impl Iterator<Item = (usize, [f64; 2])>) -> Vec<Near> {
+    let mut ranked: Vec<Near> = offices.map(|(i, at)| (geo.distance(centre, at), i, at)).collect();
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    ranked
+}
+
+/// The offices of `ranked` (ranked from the centre of a rectangle reaching `reach_km` from it)
+/// within its pool bound. `ranked` is every office, or a pool of a larger rectangle holding
+/// this one.
+fn pool(reach: &Reach, reach_km: f64, mut ranked: Vec<Near>) -> Vec<Near> {
     let kth = |k: usize| ranked[k.min(ranked.len()) - 1].0;
     let by_count = reach.nearest.map_or(f64::INFINITY, |k| 2.0 * reach_km + kth(k));
     let by_radius = reach
@@ -115,28 +116,24 @@ fn pool(
         .map_or(f64::INFINITY, |r| (reach_km + r).max(2.0 * reach_km + kth(1)));
     // A hair wider, so that rounding never leaves out an office on the bound.
     let bound = by_count.min(by_radius) * (1.0 + 1e-9) + 1e-9;
+    let within = ranked.partition_point(|e| e.0 <= bound);
+    ranked.truncate(within);
     ranked
-        .into_iter()
-        .take_while(|(d, _, _)| *d <= bound)
-        .map(|(_, i, at)| (i, at))
-        .collect()
 }
 
-/// How many of the first offices of `pool` (ordered by distance from `centre`) are among the
-/// `k` nearest of every point within `reach_km` of `centre`: an office `d` from the centre is at
-/// most `d + reach_km` from such a point, and only offices within `d + 2 reach_km` of the
-/// centre can be nearer to it (or as near, with a smaller id), so it is sure when fewer than
-/// `k` others are. The sure offices are a prefix, as that count grows with `d`.
-fn sure_prefix(geo: &Geography, centre: [f64; 2], reach_km: f64, pool: &[(usize, [f64; 2])], k: usize) -> usize {
+/// How many of the first offices of `pool` (ranked from a centre) are among the `k` nearest of
+/// every point within `reach_km` of the centre: an office `d` from the centre is at most
+/// `d + reach_km` from such a point, and only offices within `d + 2 reach_km` of the centre
+/// can be nearer to it (or as near, with a smaller id), so it is sure when fewer than `k`
+/// others are. The sure offices are a prefix, as that count grows with `d`.
+fn sure_prefix(reach_km: f64, pool: &[Near], k: usize) -> usize {
     if pool.len() <= k {
         return pool.len();
     }
-    let distance: Vec<f64> = pool.iter().map(|&(_, at)| geo.distance(centre, at)).collect();
     // A hair wider, so that rounding never makes an office sure that is not.
     let margin = 2.0 * reach_km * (1.0 + 1e-9) + 1e-9;
-    distance
-        .iter()
-        .take_while(|&&d| distance.partition_point(|&e| e <= d + margin) <= k)
+    pool.iter()
+        .take_while(|e| pool.partition_point(|f| f.0 <= e.0 + margin) <= k)
         .count()
 }
 
@@ -162,13 +159,12 @@ impl CandidateTable {
                 geography: model.geography,
             };
         };
-        let everyone: Vec<(usize, [f64; 2])> = physical.iter().map(|&i| (i, location(i))).collect();
+        let everyone = || physical.iter().map(|&i| (i, location(i)));
         let n = physical.len();
         let mut offsets = vec![0];
         let mut offices = Vec::new();
         let mut lists = Vec::with_capacity(model.origins.len());
         let mut sure = Vec::new();
-        let mut ranked: Vec<(f64, usize)> = Vec::with_capacity(n);
         for origin in &model.origins {
             let centre = origin.place.centre();
             let first = offsets.len() - 1;
@@ -180,25 +176,23 @@ impl CandidateTable {
             };
             let reach_km = area.map_or(0.0, |[x0, y0, _, _]| geo.distance(centre, [x0, y0]));
             let Some(area) = area.filter(|_| reach_km > 0.0) else {
-                ranked.clear();
-                ranked.extend(everyone.iter().map(|&(i, at)| (geo.distance(centre, at), i)));
-                ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let ranked = by_distance(&geo, centre, everyone());
                 let within = match reach.radius_km {
-                    Some(r) => ranked.iter().take_while(|(d, _)| *d <= r).count().max(1),
+                    Some(r) => ranked.partition_point(|e| e.0 <= r).max(1),
                     None => n,
                 };
                 let keep = within.min(reach.nearest.unwrap_or(n));
-                offices.extend(ranked[..keep].iter().map(|&(_, i)| i));
+                offices.extend(ranked[..keep].iter().map(|e| e.1));
                 offsets.push(offices.len());
                 sure.push(0);
                 lists.push((first, None));
                 continue;
             };
-            let whole = pool(&geo, reach, centre, reach_km, &everyone);
+            let whole = pool(reach, reach_km, by_distance(&geo, centre, everyone()));
             if reach.radius_km.is_none() && reach.nearest.is_some_and(|k| whole.len() <= k) {
                 // Every client of the area has the whole pool as its candidates (at most `k`
                 // offices can be among the nearest of any of its points): one list, as a point.
-                offices.extend(whole.iter().map(|&(i, _)| i));
+                offices.extend(whole.iter().map(|e| e.1));
                 offsets.push(offices.len());
                 sure.push(0);
                 lists.push((first, None));
@@ -208,9 +202,7 @@ impl CandidateTable {
             // the radius), so that their pools are not much more than `k` offices.
             let scale = match (reach.nearest, reach.radius_km) {
                 (Some(k), r) => {
-                    let kth = whole
-                        .get(k.min(whole.len()) - 1)
-                        .map_or(0.0, |&(_, at)| geo.distance(centre, at));
+                    let kth = whole.get(k.min(whole.len()) - 1).map_or(0.0, |e| e.0);
                     r.map_or(kth, |r| kth.min(r))
                 }
                 (None, Some(r)) => r,
@@ -229,12 +221,16 @@ impl CandidateTable {
                 let [x0, y0, x1, y1] = grid.part(i);
                 let centre = [(x0 + x1) / 2.0, (y0 + y1) / 2.0];
                 let reach_km = geo.distance(centre, [x0, y0]);
-                let part = pool(&geo, reach, centre, reach_km, &whole);
+                let part = pool(
+                    reach,
+                    reach_km,
+                    by_distance(&geo, centre, whole.iter().map(|e| (e.1, e.2))),
+                );
                 sure.push(match (reach.nearest, reach.radius_km) {
-                    (Some(k), None) => sure_prefix(&geo, centre, reach_km, &part, k) as u32,
+                    (Some(k), None) => sure_prefix(reach_km, &part, k) as u32,
                     _ => 0,
                 });
-                offices.extend(part.iter().map(|&(i, _)| i));
+                offices.extend(part.iter().map(|e| e.1));
                 offsets.push(offices.len());
             }
             lists.push((first, Some(grid)));
